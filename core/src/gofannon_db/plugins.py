@@ -1,0 +1,172 @@
+"""Provider discovery: entry points in the ``gofannon_db`` group, loaded through pluggy.
+
+Each plugin is loaded and asked for its providers on its own, so one broken plugin is
+reported (with its distribution and error) while every other provider keeps working.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
+
+import pluggy
+
+from . import hookspecs
+from .errors import ConfigurationError, ProviderNotFound
+from .provider import Provider
+
+__all__ = [
+    "KNOWN_DISTRIBUTIONS",
+    "PluginInfo",
+    "ProviderRegistry",
+    "get_registry",
+    "reset_registry",
+]
+
+KNOWN_DISTRIBUTIONS = {
+    "couchdb": "gofannon-db-couchdb",
+    "firestore": "gofannon-db-firestore",
+    "dynamodb": "gofannon-db-dynamodb",
+}
+"""First-party providers that live in their own distributions, to tell users what to install."""
+
+
+@dataclass
+class PluginInfo:
+    """One entry point: where it came from, what it registered, or why it failed."""
+
+    entry_point: str
+    distribution: str
+    version: str
+    providers: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class _Registration:
+    provider: Provider
+    plugin: PluginInfo
+
+
+class ProviderRegistry:
+    """The providers of the installed plugins, plus any registered at run time."""
+
+    def __init__(self) -> None:
+        self._manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self._manager.add_hookspecs(hookspecs)
+        self._lock = threading.Lock()
+        self.plugins: list[PluginInfo] = []
+        self._registrations: dict[str, list[_Registration]] = {}
+
+    def load_entry_points(self) -> None:
+        for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
+            info = _describe(entry_point)
+            try:
+                module = entry_point.load()
+            except Exception as exc:
+                info.error = f"{type(exc).__name__}: {exc}"
+                self.plugins.append(info)
+                continue
+            self.register(module, info)
+
+    def register(self, plugin: ModuleType | object, info: PluginInfo | None = None) -> PluginInfo:
+        """Register a plugin object (a module or any object with hook implementations).
+
+        Useful in tests and in applications that bundle a backend without installing
+        it as a distribution.
+        """
+        if info is None:
+            name = getattr(plugin, "__name__", type(plugin).__name__)
+            info = PluginInfo(entry_point=name, distribution="(registered at run time)", version="")
+        with self._lock:
+            self.plugins.append(info)
+            try:
+                self._manager.register(plugin, name=f"{info.distribution}:{info.entry_point}")
+                providers = [
+                    provider
+                    for impl in self._manager.hook.gofannon_db_providers.get_hookimpls()
+                    if impl.plugin is plugin
+                    for provider in impl.function()
+                ]
+                for provider in providers:
+                    if not isinstance(provider, Provider):
+                        raise TypeError(f"gofannon_db_providers() returned {provider!r}, not a Provider")
+            except Exception as exc:
+                info.error = f"{type(exc).__name__}: {exc}"
+                return info
+            for provider in providers:
+                info.providers.append(provider.name)
+                self._registrations.setdefault(provider.name, []).append(_Registration(provider, info))
+        return info
+
+    def names(self) -> list[str]:
+        """Every provider name that at least one loaded plugin registers."""
+        return sorted(self._registrations)
+
+    def get(self, name: str) -> Provider:
+        """The provider called ``name``; a :class:`ConfigurationError` explains any problem."""
+        registrations = self._registrations.get(name, [])
+        if len(registrations) > 1:
+            claimants = " and ".join(
+                f"{entry.plugin.distribution} ({entry.plugin.entry_point})" for entry in registrations
+            )
+            raise ConfigurationError(
+                f"Provider {name!r} is registered by more than one distribution: {claimants}. "
+                "Uninstall all but one of them."
+            )
+        if registrations:
+            return registrations[0].provider
+        raise ProviderNotFound(self._not_found_message(name))
+
+    def distribution_of(self, name: str) -> PluginInfo | None:
+        registrations = self._registrations.get(name)
+        return registrations[0].plugin if registrations else None
+
+    def _not_found_message(self, name: str) -> str:
+        installed = ", ".join(self.names()) or "none"
+        message = f"No database provider named {name!r} is installed (installed providers: {installed})."
+        if name in KNOWN_DISTRIBUTIONS:
+            message += f" Install it with: pip install {KNOWN_DISTRIBUTIONS[name]}"
+        failed = [plugin for plugin in self.plugins if not plugin.loaded]
+        if failed:
+            message += " Plugins that failed to load: " + "; ".join(
+                f"{plugin.distribution} ({plugin.entry_point}): {plugin.error}" for plugin in failed
+            )
+        return message
+
+
+def _describe(entry_point: EntryPoint) -> PluginInfo:
+    dist = entry_point.dist
+    return PluginInfo(
+        entry_point=entry_point.name,
+        distribution=dist.metadata["Name"] if dist is not None else "(unknown distribution)",
+        version=dist.version if dist is not None else "",
+    )
+
+
+_registry: ProviderRegistry | None = None
+_registry_lock = threading.Lock()
+
+
+def get_registry() -> ProviderRegistry:
+    """The process-wide registry, discovered from entry points on first use."""
+    global _registry
+    with _registry_lock:
+        if _registry is None:
+            registry = ProviderRegistry()
+            registry.load_entry_points()
+            _registry = registry
+        return _registry
+
+
+def reset_registry() -> None:
+    """Forget discovered plugins, so the next use rediscovers them (after an install, in tests)."""
+    global _registry
+    with _registry_lock:
+        _registry = None

@@ -1,0 +1,400 @@
+"""The :class:`DatabaseService` interface every backend implements.
+
+The public methods (``get``, ``save``, ...) are written once, here. They check names,
+ids, documents and sizes, apply the collection prefix, and turn any backend exception
+into a typed :class:`~gofannon_db.errors.DatabaseError`; only then do they call the
+backend's underscore hooks (``_get``, ``_save``, ...). A backend author therefore
+implements four hooks and cannot forget a rule of the contract; every other hook has a
+correct default built on those four, to be overridden for speed.
+
+Hooks receive the *physical* collection name (prefix applied) and documents that are
+already private, validated copies without ``_id`` and ``_rev``.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, ClassVar, TypeVar
+
+from . import query
+from .codec import json_size
+from .errors import (
+    DatabaseError,
+    DocumentNotFound,
+    DocumentTooLarge,
+    InvalidDocument,
+    InvalidName,
+    InvalidQuery,
+    OperationNotSupported,
+    RevisionConflict,
+)
+from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok
+from .validation import validate_collection_name, validate_doc_id, validate_document, validate_revision
+
+__all__ = ["DEFAULT_PAGE_SIZE", "DatabaseService"]
+
+DEFAULT_PAGE_SIZE = 500
+_T = TypeVar("_T")
+_PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+class DatabaseService(abc.ABC):
+    """A document store: collections of JSON documents with ids and revisions.
+
+    Subclasses set :attr:`provider_name` and :attr:`max_document_bytes` and implement
+    :meth:`_get`, :meth:`_save`, :meth:`_delete` and :meth:`_list_all`.
+    """
+
+    provider_name: ClassVar[str] = "unknown"
+    """The provider name this backend registers (``memory``, ``couchdb``, ...)."""
+
+    max_document_bytes: int = 1_048_576
+    """Largest document, as measured by :meth:`document_size`, the backend accepts."""
+
+    def __init__(self, *, collection_prefix: str = "") -> None:
+        if not set(collection_prefix) <= _PREFIX_CHARS:
+            raise InvalidName(
+                f"Collection prefix {collection_prefix!r} may only hold lowercase letters, digits, '_' and '-'."
+            )
+        self.collection_prefix = collection_prefix
+
+    def __repr__(self) -> str:
+        prefix = f" prefix={self.collection_prefix!r}" if self.collection_prefix else ""
+        return f"<{type(self).__name__} provider={self.provider_name!r}{prefix}>"
+
+    # ------------------------------------------------------------------ public API
+
+    def get(self, db_name: str, doc_id: str) -> Document:
+        """Return the document with ``_id`` and ``_rev``; :class:`DocumentNotFound` when absent."""
+        collection = self._physical(db_name)
+        validate_doc_id(doc_id)
+        return self._call(self._get, collection, doc_id)
+
+    def save(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
+        """Upsert ``doc``; with ``_rev`` in it, only if that is still the stored revision."""
+        collection = self._physical(db_name)
+        body, expected_rev = self._prepare(doc_id, doc)
+        rev = self._call(self._save, collection, doc_id, body, expected_rev)
+        return {"id": doc_id, "rev": rev}
+
+    def create(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
+        """Insert ``doc``; :class:`RevisionConflict` when ``doc_id`` already exists."""
+        collection = self._physical(db_name)
+        body, expected_rev = self._prepare(doc_id, doc)
+        if expected_rev is not None:
+            raise InvalidDocument("create() takes a new document; drop _rev or use save().", path="_rev")
+        rev = self._call(self._create, collection, doc_id, body)
+        return {"id": doc_id, "rev": rev}
+
+    def delete(self, db_name: str, doc_id: str, rev: str | None = None) -> None:
+        """Delete a document; with ``rev``, only if that is still its revision."""
+        collection = self._physical(db_name)
+        validate_doc_id(doc_id)
+        if rev is not None:
+            validate_revision(rev)
+        self._call(self._delete, collection, doc_id, rev)
+
+    def list_all(self, db_name: str) -> list[Document]:
+        """Every document of the collection; ``[]`` when it does not exist."""
+        return self._call(self._list_all, self._physical(db_name))
+
+    def iter_all(self, db_name: str, page_size: int = DEFAULT_PAGE_SIZE) -> Iterator[Document]:
+        """Stream every document, fetching ``page_size`` at a time."""
+        collection = self._physical(db_name)
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise InvalidQuery(f"page_size must be a positive integer, got {page_size!r}.")
+        return self._stream(self._call(self._iter_all, collection, page_size))
+
+    def get_many(self, db_name: str, doc_ids: Iterable[str]) -> dict[str, Document | None]:
+        """Fetch many documents at once; absent ones map to ``None``."""
+        collection = self._physical(db_name)
+        ids = list(dict.fromkeys(validate_doc_id(doc_id) for doc_id in doc_ids))
+        if not ids:
+            return {}
+        return self._call(self._get_many, collection, ids)
+
+    def save_many(self, db_name: str, docs: Iterable[Mapping[str, Any]]) -> list[BulkResult]:
+        """Save documents that each carry ``_id``; one result per document, in input order.
+
+        A bad or conflicting document fails alone; the others are still written.
+        """
+        collection = self._physical(db_name)
+        results: list[BulkResult | None] = []
+        writes: list[BulkWrite] = []
+        positions: list[int] = []
+        seen: set[str] = set()
+        for doc in docs:
+            doc_id = doc.get("_id") if isinstance(doc, Mapping) else None
+            try:
+                if not isinstance(doc, Mapping):
+                    raise InvalidDocument(f"save_many takes dicts, got {type(doc).__name__}.")
+                if doc_id is None:
+                    raise InvalidDocument("Each document given to save_many needs an _id.", path="_id")
+                body, expected_rev = self._prepare(doc_id, doc)
+                if doc_id in seen:
+                    raise InvalidDocument(f"Document id {doc_id!r} appears more than once in this batch.")
+            except DatabaseError as error:
+                results.append(bulk_error(doc_id if isinstance(doc_id, str) else None, error))
+                continue
+            seen.add(doc_id)
+            positions.append(len(results))
+            results.append(None)
+            writes.append(BulkWrite(doc_id, body, expected_rev))
+        if writes:
+            for position, result in zip(positions, self._call(self._save_many, collection, writes)):
+                results[position] = result
+        return [result for result in results if result is not None]
+
+    def delete_many(self, db_name: str, doc_ids: Iterable[str]) -> list[BulkResult]:
+        """Delete many documents; a missing one counts as deleted. Results in input order."""
+        collection = self._physical(db_name)
+        results: list[BulkResult | None] = []
+        valid: list[str] = []
+        positions: list[int] = []
+        for doc_id in doc_ids:
+            try:
+                validate_doc_id(doc_id)
+            except DatabaseError as error:
+                results.append(bulk_error(doc_id if isinstance(doc_id, str) else None, error))
+                continue
+            positions.append(len(results))
+            results.append(None)
+            valid.append(doc_id)
+        if valid:
+            for position, result in zip(positions, self._call(self._delete_many, collection, valid)):
+                results[position] = result
+        return [result for result in results if result is not None]
+
+    def find(
+        self,
+        db_name: str,
+        selector: Mapping[str, Any],
+        fields: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[Document]:
+        """Documents whose (dotted) fields equal the selector's values.
+
+        ``fields`` projects the result (``_id`` is always kept); ``limit`` caps it.
+        """
+        collection = self._physical(db_name)
+        checked = query.validate_selector(selector)
+        projection = query.validate_fields(fields)
+        cap = query.validate_limit(limit)
+        if cap == 0:
+            return []
+        return self._call(self._find, collection, checked, projection, cap)
+
+    def ensure_index(self, db_name: str, fields: Sequence[str], index_name: str | None = None) -> None:
+        """Make ``find`` on these fields fast; idempotent, and a no-op where indexes are automatic."""
+        collection = self._physical(db_name)
+        checked = query.validate_fields(fields)
+        if not checked:
+            raise InvalidQuery("ensure_index needs at least one field.")
+        if index_name is not None and not (isinstance(index_name, str) and index_name.strip()):
+            raise InvalidQuery(f"index_name must be a non-empty string, got {index_name!r}.")
+        self._call(self._ensure_index, collection, checked, index_name)
+
+    def count(self, db_name: str) -> int:
+        """Number of documents in the collection (0 when it does not exist)."""
+        return self._call(self._count, self._physical(db_name))
+
+    def list_collections(self) -> list[str]:
+        """Logical names of the collections that exist under this service's prefix."""
+        prefix = self.collection_prefix
+        names = []
+        for physical in self._call(self._list_collections):
+            if physical.startswith(prefix):
+                logical = physical[len(prefix) :]
+                try:
+                    names.append(validate_collection_name(logical))
+                except InvalidName:
+                    continue  # not ours: a system database or a foreign table
+        return sorted(names)
+
+    def drop_collection(self, db_name: str) -> None:
+        """Delete a collection and all its documents; nothing happens if it does not exist."""
+        self._call(self._drop_collection, self._physical(db_name))
+
+    def ping(self) -> dict[str, Any]:
+        """Reach the server and describe it; :class:`BackendUnavailable` when it cannot."""
+        info = self._call(self._ping)
+        return {"provider": self.provider_name, **info}
+
+    def close(self) -> None:
+        """Release connections. The service must not be used afterwards."""
+        self._call(self._close)
+
+    def __enter__(self: _T) -> _T:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def document_size(self, doc_id: str, body: Document) -> int:
+        """Encoded size of a document, counted the way the backend counts it.
+
+        The default is compact UTF-8 JSON of the body with ``_id`` and a revision;
+        backends whose server measures differently (DynamoDB, Firestore) override it.
+        """
+        return json_size({"_id": doc_id, "_rev": "0" * 34, **body})
+
+    # ----------------------------------------------------------- backend hooks
+
+    @abc.abstractmethod
+    def _get(self, collection: str, doc_id: str) -> Document:
+        """Return the stored document with ``_id`` and ``_rev`` or raise :class:`DocumentNotFound`."""
+
+    @abc.abstractmethod
+    def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
+        """Write ``body`` and return its new revision.
+
+        With ``expected_rev``, write only if the stored revision equals it (atomically);
+        otherwise, and when the document is absent, raise :class:`RevisionConflict`.
+        Creates the collection on demand.
+        """
+
+    @abc.abstractmethod
+    def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
+        """Delete, raising :class:`DocumentNotFound` when absent and :class:`RevisionConflict` on a stale ``rev``."""
+
+    @abc.abstractmethod
+    def _list_all(self, collection: str) -> list[Document]:
+        """Every document, each with ``_id`` and ``_rev``; ``[]`` for a missing collection."""
+
+    def _create(self, collection: str, doc_id: str, body: Document) -> str:
+        """Insert only. The default checks then writes, which is not atomic: override it."""
+        try:
+            self._get(collection, doc_id)
+        except DocumentNotFound:
+            return self._save(collection, doc_id, body, None)
+        raise RevisionConflict(f"Document {doc_id!r} already exists.")
+
+    def _iter_all(self, collection: str, page_size: int) -> Iterator[Document]:
+        """Stream the collection. The default loads it whole: override it to page."""
+        yield from self._list_all(collection)
+
+    def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
+        found: dict[str, Document | None] = {}
+        for doc_id in doc_ids:
+            try:
+                found[doc_id] = self._get(collection, doc_id)
+            except DocumentNotFound:
+                found[doc_id] = None
+        return found
+
+    def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+        """One result per write, in order. The default saves one at a time."""
+        results: list[BulkResult] = []
+        for write in writes:
+            try:
+                rev = self._call(self._save, collection, write.doc_id, write.body, write.expected_rev)
+            except DatabaseError as error:
+                results.append(bulk_error(write.doc_id, error))
+            else:
+                results.append(bulk_ok(write.doc_id, rev))
+        return results
+
+    def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
+        results: list[BulkResult] = []
+        for doc_id in doc_ids:
+            try:
+                self._call(self._delete, collection, doc_id, None)
+            except DocumentNotFound:
+                results.append(bulk_ok(doc_id, None))
+            except DatabaseError as error:
+                results.append(bulk_error(doc_id, error))
+            else:
+                results.append(bulk_ok(doc_id, None))
+        return results
+
+    def _find(
+        self,
+        collection: str,
+        selector: dict[str, query.Scalar],
+        fields: list[str] | None,
+        limit: int | None,
+    ) -> list[Document]:
+        """Filter on the client. Backends that can filter on the server override this."""
+        found: list[Document] = []
+        for doc in self._iter_all(collection, DEFAULT_PAGE_SIZE):
+            if query.matches(doc, selector):
+                found.append(query.project(doc, fields))
+                if limit is not None and len(found) >= limit:
+                    break
+        return found
+
+    def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
+        """Indexes are an optimisation: the default does nothing."""
+
+    def _count(self, collection: str) -> int:
+        return sum(1 for _ in self._iter_all(collection, DEFAULT_PAGE_SIZE))
+
+    def _list_collections(self) -> list[str]:
+        """Physical names of every collection the server holds."""
+        raise OperationNotSupported(f"The {self.provider_name} backend cannot list collections.")
+
+    def _drop_collection(self, collection: str) -> None:
+        raise OperationNotSupported(f"The {self.provider_name} backend cannot drop collections.")
+
+    def _ping(self) -> dict[str, Any]:
+        return {}
+
+    def _close(self) -> None:
+        return None
+
+    def _translate_error(self, exc: Exception) -> DatabaseError:
+        """Map an exception from the backend's SDK to a typed error.
+
+        Backends override this with their error mapping. The SDK's message is left out
+        of ``detail`` on purpose: it can contain URLs with credentials. It stays
+        reachable as ``__cause__``.
+        """
+        return DatabaseError(f"The {self.provider_name} backend failed ({type(exc).__name__}).")
+
+    # ---------------------------------------------------------------- plumbing
+
+    def _physical(self, db_name: str) -> str:
+        return self.collection_prefix + validate_collection_name(db_name)
+
+    def _prepare(self, doc_id: object, doc: object) -> tuple[Document, str | None]:
+        """Validate one document and split off the revision it expects."""
+        checked_id = validate_doc_id(doc_id)
+        body = validate_document(doc, checked_id)
+        expected_rev = body.pop("_rev", None)
+        self._check_size(checked_id, body)
+        return body, expected_rev
+
+    def _check_size(self, doc_id: str, body: Document) -> None:
+        size = self.document_size(doc_id, body)
+        if size > self.max_document_bytes:
+            raise DocumentTooLarge(
+                f"Document {doc_id!r} is {size} bytes; the {self.provider_name} backend accepts at most "
+                f"{self.max_document_bytes}."
+            )
+
+    def _call(self, hook: Callable[..., _T], *args: Any) -> _T:
+        try:
+            return hook(*args)
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            raise self._translate_error(exc) from exc
+
+    def _stream(self, documents: Iterator[Document]) -> Iterator[Document]:
+        while True:
+            try:
+                doc = next(documents)
+            except StopIteration:
+                return
+            except DatabaseError:
+                raise
+            except Exception as exc:
+                raise self._translate_error(exc) from exc
+            yield doc

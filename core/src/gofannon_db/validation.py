@@ -1,0 +1,186 @@
+"""The naming and value rules of the contract (sections 2 and 4), checked once for every backend.
+
+:class:`~gofannon_db.DatabaseService` calls these before it hands anything to a
+backend, so a backend author cannot forget them and no backend is ever given a value
+it would have to reject halfway through a write.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import InvalidDocument, InvalidName
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOC_ID_BYTES",
+    "MAX_SAFE_INTEGER",
+    "format_path",
+    "validate_collection_name",
+    "validate_doc_id",
+    "validate_document",
+    "validate_revision",
+]
+
+MAX_DEPTH = 20
+"""Deepest nesting of containers allowed; the document itself is level 1."""
+MAX_SAFE_INTEGER = 2**53 - 1
+"""Largest integer magnitude every backend round-trips exactly (I-JSON, RFC 7493)."""
+MAX_DOC_ID_BYTES = 512
+
+_COLLECTION_NAME = re.compile(r"[a-z][a-z0-9_-]{2,62}")
+_DUNDER = re.compile(r"__.+__", re.DOTALL)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_PLAIN_KEY = re.compile(r"[^.\[\]'\"]+")
+_TOP_LEVEL_META = frozenset({"_id", "_rev"})
+
+
+def validate_collection_name(name: object) -> str:
+    """Return ``name`` if it is 3-63 chars of ``[a-z][a-z0-9_-]*``; else raise :class:`InvalidName`."""
+    if not isinstance(name, str):
+        raise InvalidName(f"Collection name must be a string, got {type(name).__name__}.")
+    if not _COLLECTION_NAME.fullmatch(name):
+        raise InvalidName(
+            f"Invalid collection name {name!r}: use 3 to 63 characters, a lowercase letter "
+            "first, then lowercase letters, digits, '_' or '-'."
+        )
+    return name
+
+
+def validate_doc_id(doc_id: object) -> str:
+    """Return ``doc_id`` if it may name a document on every backend; else raise :class:`InvalidName`."""
+    if not isinstance(doc_id, str):
+        raise InvalidName(f"Document id must be a string, got {type(doc_id).__name__}.")
+    try:
+        size = len(doc_id.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InvalidName(f"Document id {doc_id!r} is not valid Unicode.") from None
+    problem = None
+    if size == 0:
+        problem = "it is empty"
+    elif size > MAX_DOC_ID_BYTES:
+        problem = f"it is {size} UTF-8 bytes, over the limit of {MAX_DOC_ID_BYTES}"
+    elif "/" in doc_id:
+        problem = "it contains '/'"
+    elif _CONTROL.search(doc_id):
+        problem = "it contains a control character"
+    elif doc_id in (".", ".."):
+        problem = "'.' and '..' are reserved"
+    elif doc_id.startswith("_"):
+        problem = "ids starting with '_' are reserved"
+    if problem:
+        shown = doc_id if size <= 80 else doc_id[:40] + "..."
+        raise InvalidName(f"Invalid document id {shown!r}: {problem}.")
+    return doc_id
+
+
+def validate_revision(rev: object, *, where: str = "rev") -> str:
+    """Return ``rev`` if it is a non-empty string; revisions are opaque otherwise."""
+    if not isinstance(rev, str) or not rev:
+        raise InvalidDocument(f"{where} must be a non-empty string, got {rev!r}.", path=where)
+    return rev
+
+
+def format_path(parts: tuple[str | int, ...]) -> str:
+    """Render a value's location as ``meta.tags[2]`` (keys with dots or brackets are quoted)."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{part!r}]"
+    return out or "(document)"
+
+
+def validate_document(doc: object, doc_id: str) -> dict[str, Any]:
+    """Check ``doc`` against the contract and return a private deep copy of it.
+
+    The copy drops ``_id`` (the id travels separately) and keeps ``_rev`` when present,
+    since that is the revision a conditional write expects. The caller's dict is never
+    touched.
+    """
+    if not isinstance(doc, Mapping):
+        raise InvalidDocument(f"A document must be a dict, got {type(doc).__name__}.")
+    body: dict[str, Any] = {}
+    for key, value in doc.items():
+        if not isinstance(key, str):
+            raise InvalidDocument(
+                f"Key {key!r} at the top level is a {type(key).__name__}; keys must be strings.",
+                path=repr(key),
+            )
+        if key == "_id":
+            if value != doc_id:
+                raise InvalidDocument(
+                    f"_id in the document ({value!r}) differs from the id it is saved under ({doc_id!r}).",
+                    path="_id",
+                )
+            continue
+        if key == "_rev":
+            body["_rev"] = validate_revision(value, where="_rev")
+            continue
+        if key.startswith("_") and key not in _TOP_LEVEL_META:
+            raise InvalidDocument(
+                f"Top-level key {key!r} is reserved: only _id and _rev may start with '_'.", path=key
+            )
+        body[key] = _copy_value(value, (key,), 2)
+    return body
+
+
+def _check_key(key: object, parent: tuple[str | int, ...]) -> str:
+    if not isinstance(key, str):
+        raise InvalidDocument(
+            f"Key {key!r} at {format_path(parent)} is a {type(key).__name__}; keys must be strings.",
+            path=format_path(parent),
+        )
+    if not key:
+        raise InvalidDocument(f"Empty key at {format_path(parent)}.", path=format_path(parent))
+    if _DUNDER.fullmatch(key):
+        path = format_path((*parent, key))
+        raise InvalidDocument(f"Key {key!r} at {path} is reserved: keys may not look like __name__.", path=path)
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        path = format_path(parent)
+        raise InvalidDocument(f"A key under {path} is not valid Unicode (lone surrogate).", path=path) from None
+    return key
+
+
+def _copy_value(value: object, path: tuple[str | int, ...], depth: int) -> Any:
+    # Order matters: bool is an int, and str/int/float subclasses (enums) become plain values.
+    if value is None or value is True or value is False:
+        return value
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _bad(path, "is a string that is not valid Unicode (lone surrogate)") from None
+        return str(value)
+    if isinstance(value, int):
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return int(value)
+        raise _bad(path, f"is an integer outside ±(2**53 - 1) ({value}); store it as a string")
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return float(value)
+        raise _bad(path, f"is {value!r}; NaN and infinities are not JSON")
+    if isinstance(value, (Mapping, list)):
+        if depth > MAX_DEPTH:
+            raise _bad(path, f"nests deeper than the limit of {MAX_DEPTH} levels")
+        if isinstance(value, list):
+            return [_copy_value(item, (*path, index), depth + 1) for index, item in enumerate(value)]
+        return {
+            _check_key(key, path): _copy_value(item, (*path, key), depth + 1) for key, item in value.items()
+        }
+    raise _bad(path, f"is a {type(value).__name__}, which is not a JSON type")
+
+
+def _bad(path: tuple[str | int, ...], problem: str) -> InvalidDocument:
+    where = format_path(path)
+    return InvalidDocument(f"Value at {where} {problem}.", path=where)

@@ -1,0 +1,49 @@
+"""Sessions: ``nox`` runs lint, types and the whole test suite on every Python 3.10-3.13 found.
+
+The test session installs the core, every plugin under plugins/ and the small plugin
+distributions under tests/plugin_dists/ as real (non-editable) packages, so entry
+points and packaging are tested the way users get them. Tests start their own servers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+PYTHONS = [version for version in ("3.10", "3.11", "3.12", "3.13") if shutil.which(f"python{version}")]
+PLUGINS = sorted(str(path) for path in (ROOT / "plugins").glob("gofannon-db-*") if (path / "pyproject.toml").exists())
+TEST_PLUGINS = sorted(
+    str(path) for path in (ROOT / "tests" / "plugin_dists").glob("*") if (path / "pyproject.toml").exists()
+)
+SOURCES = ["core/src", "plugins", "tests", "noxfile.py"]
+
+nox.options.sessions = ["lint", "types", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+def install_project(session: nox.Session) -> None:
+    session.install("./core", *PLUGINS, *TEST_PLUGINS, "-r", "tests/requirements.txt")
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The whole suite: unit tests, the conformance suite on every backend's real server, the tools."""
+    install_project(session)
+    session.run("pytest", *session.posargs, env={"NO_GCE_CHECK": "true"})
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", *SOURCES)
+    session.run("ruff", "format", "--check", *SOURCES)
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """mypy, strict, on the core and every plugin."""
+    session.install("mypy>=1.10", "./core", *PLUGINS, "-r", "tests/requirements.txt")
+    session.run("mypy", "core/src", *(f"{plugin}/src" for plugin in PLUGINS))
