@@ -133,7 +133,7 @@ class MemoryDatabaseService(DatabaseService):
 
     def _list_collections(self) -> list[str]:
         with self._lock:
-            return [name for name, docs in self._collections.items() if docs or name in self._collections]
+            return list(self._collections)
 
     def _drop_collection(self, collection: str) -> None:
         with self._lock:
