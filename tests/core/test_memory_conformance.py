@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.testing import ConformanceSuite
 

@@ -155,7 +155,7 @@ def npm_package(server: str, spec: str, *, pack: bool = False) -> Path:
         else:
             argv = ["npm", "install", "--save-exact", "--ignore-scripts", "--no-audit", "--no-fund", spec]
             after = []
-        result = subprocess.run(argv, cwd=target, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(argv, check=False, cwd=target, capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
             raise ServerStartError(server, f"'{' '.join(argv)}' failed.", result.stdout + result.stderr)
         if pack:

@@ -15,6 +15,7 @@ __all__ = ["create_database_service", "get_database_service", "reset_database_se
 
 
 def _resolve(settings: Settings) -> Provider:
+    settings.timeout  # noqa: B018 -- validate the core's own options for every provider
     provider = get_registry().get(settings.provider)
     missing = [option.name for option in provider.options if option.required and not settings.get_str(option.name)]
     if missing:
@@ -45,9 +46,7 @@ def create_database_service(settings: Settings | None = None) -> DatabaseService
             f"The {provider.name!r} provider could not import its dependencies ({exc}); reinstall {dist}."
         ) from exc
     except Exception as exc:
-        raise ConfigurationError(
-            f"The {provider.name!r} provider could not be created: {type(exc).__name__}."
-        ) from exc
+        raise ConfigurationError(f"The {provider.name!r} provider could not be created: {type(exc).__name__}.") from exc
     if not isinstance(service, DatabaseService):
         raise ConfigurationError(
             f"The {provider.name!r} provider returned {type(service).__name__}, not a DatabaseService."

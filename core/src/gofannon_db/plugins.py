@@ -7,9 +7,11 @@ reported (with its distribution and error) while every other provider keeps work
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
+from typing import cast
 
 import pluggy
 
@@ -88,11 +90,11 @@ class ProviderRegistry:
             self.plugins.append(info)
             try:
                 self._manager.register(plugin, name=f"{info.distribution}:{info.entry_point}")
-                providers = [
+                providers: list[Provider] = [
                     provider
                     for impl in self._manager.hook.gofannon_db_providers.get_hookimpls()
                     if impl.plugin is plugin
-                    for provider in impl.function()
+                    for provider in cast("Iterable[Provider]", impl.function())
                 ]
                 for provider in providers:
                     if not isinstance(provider, Provider):

@@ -3,6 +3,7 @@ that cannot filter on the server (memory, and the default ``find``)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -35,7 +36,7 @@ def validate_selector(selector: object) -> dict[str, Scalar]:
     checked: dict[str, Scalar] = {}
     for path, value in selector.items():
         _check_path(path, "Selector field")
-        if isinstance(value, float) and value != value:
+        if isinstance(value, float) and math.isnan(value):
             raise InvalidQuery(f"Selector field {path!r} compares with NaN, which never matches.")
         if value is not None and not isinstance(value, (bool, int, float, str)):
             raise InvalidQuery(

@@ -143,7 +143,7 @@ class DatabaseService(abc.ABC):
             results.append(None)
             writes.append(BulkWrite(doc_id, body, expected_rev))
         if writes:
-            for position, result in zip(positions, self._call(self._save_many, collection, writes)):
+            for position, result in zip(positions, self._call(self._save_many, collection, writes), strict=True):
                 results[position] = result
         return [result for result in results if result is not None]
 
@@ -163,7 +163,7 @@ class DatabaseService(abc.ABC):
             results.append(None)
             valid.append(doc_id)
         if valid:
-            for position, result in zip(positions, self._call(self._delete_many, collection, valid)):
+            for position, result in zip(positions, self._call(self._delete_many, collection, valid), strict=True):
                 results[position] = result
         return [result for result in results if result is not None]
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple, TypedDict, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
-__all__ = ["BulkError", "BulkOk", "BulkResult", "BulkWrite", "Document", "WriteResult"]
+if TYPE_CHECKING:
+    from .errors import DatabaseError
+
+__all__ = ["BulkResult", "BulkWrite", "Document", "WriteResult", "bulk_error", "bulk_ok"]
 
 Document = dict[str, Any]
 """A JSON object; documents returned by a service also carry ``_id`` and ``_rev``."""
@@ -17,24 +20,21 @@ class WriteResult(TypedDict):
     rev: str
 
 
-class BulkOk(TypedDict):
-    """One successful entry of ``save_many`` / ``delete_many``."""
-
-    ok: Literal[True]
-    id: str
-    rev: str | None
-
-
-class BulkError(TypedDict):
-    """One failed entry: ``status_code`` is the one the single-document call would raise."""
-
-    ok: Literal[False]
+class _BulkEntry(TypedDict):
+    ok: bool
     id: str | None
+
+
+class BulkResult(_BulkEntry, total=False):
+    """One entry of ``save_many`` / ``delete_many``, in input order.
+
+    Success: ``{"ok": True, "id", "rev"}``. Failure: ``{"ok": False, "id", "error",
+    "status_code"}``, where ``status_code`` is what the single-document call would raise.
+    """
+
+    rev: str | None
     error: str
     status_code: int
-
-
-BulkResult = Union[BulkOk, BulkError]
 
 
 class BulkWrite(NamedTuple):
@@ -47,10 +47,10 @@ class BulkWrite(NamedTuple):
     """The revision the stored document must have, or ``None`` for an unconditional upsert."""
 
 
-def bulk_ok(doc_id: str, rev: str | None) -> BulkOk:
+def bulk_ok(doc_id: str, rev: str | None) -> BulkResult:
     return {"ok": True, "id": doc_id, "rev": rev}
 
 
-def bulk_error(doc_id: str | None, error: Any) -> BulkError:
-    """Build a failed entry from a :class:`~gofannon_db.DatabaseError` (or its status and text)."""
+def bulk_error(doc_id: str | None, error: DatabaseError) -> BulkResult:
+    """Build a failed entry from the typed error the single-document call would raise."""
     return {"ok": False, "id": doc_id, "error": error.detail, "status_code": error.status_code}

@@ -124,9 +124,7 @@ def validate_document(doc: object, doc_id: str) -> dict[str, Any]:
             body["_rev"] = validate_revision(value, where="_rev")
             continue
         if key.startswith("_") and key not in _TOP_LEVEL_META:
-            raise InvalidDocument(
-                f"Top-level key {key!r} is reserved: only _id and _rev may start with '_'.", path=key
-            )
+            raise InvalidDocument(f"Top-level key {key!r} is reserved: only _id and _rev may start with '_'.", path=key)
         body[key] = _copy_value(value, (key,), 2)
     return body
 
@@ -175,9 +173,7 @@ def _copy_value(value: object, path: tuple[str | int, ...], depth: int) -> Any:
             raise _bad(path, f"nests deeper than the limit of {MAX_DEPTH} levels")
         if isinstance(value, list):
             return [_copy_value(item, (*path, index), depth + 1) for index, item in enumerate(value)]
-        return {
-            _check_key(key, path): _copy_value(item, (*path, key), depth + 1) for key, item in value.items()
-        }
+        return {_check_key(key, path): _copy_value(item, (*path, key), depth + 1) for key, item in value.items()}
     raise _bad(path, f"is a {type(value).__name__}, which is not a JSON type")
 
 

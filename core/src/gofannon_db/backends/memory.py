@@ -52,9 +52,7 @@ class MemoryDatabaseService(DatabaseService):
                 if current is None:
                     raise RevisionConflict(f"Document {doc_id!r} does not exist, so _rev {expected_rev!r} is stale.")
                 if current[0] != expected_rev:
-                    raise RevisionConflict(
-                        f"Document {doc_id!r} is at revision {current[0]!r}, not {expected_rev!r}."
-                    )
+                    raise RevisionConflict(f"Document {doc_id!r} is at revision {current[0]!r}, not {expected_rev!r}.")
             rev = new_revision(current[0] if current else None)
             # body is already the service's private, validated copy: store it as is.
             self._collections.setdefault(collection, {})[doc_id] = (rev, body)
@@ -88,16 +86,16 @@ class MemoryDatabaseService(DatabaseService):
             with self._lock:
                 docs = self._collections.get(collection, {})
                 page = [
-                    self._document(doc_id, docs[doc_id]) for doc_id in doc_ids[start : start + page_size] if doc_id in docs
+                    self._document(doc_id, docs[doc_id])
+                    for doc_id in doc_ids[start : start + page_size]
+                    if doc_id in docs
                 ]
             yield from page
 
     def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
         with self._lock:
             docs = self._collections.get(collection, {})
-            return {
-                doc_id: self._document(doc_id, docs[doc_id]) if doc_id in docs else None for doc_id in doc_ids
-            }
+            return {doc_id: self._document(doc_id, docs[doc_id]) if doc_id in docs else None for doc_id in doc_ids}
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
         with self._lock:  # one lock for the batch: other threads never see half of it applied
@@ -142,5 +140,4 @@ class MemoryDatabaseService(DatabaseService):
     def _ping(self) -> dict[str, Any]:
         from .. import __version__
 
-        with self._lock:
-            return {"version": __version__, "collections": len(self._collections)}
+        return {"version": __version__, "storage": "this process"}

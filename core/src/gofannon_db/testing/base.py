@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from typing import Any, TypeVar
@@ -58,10 +59,8 @@ class SuiteBase:
     def collection(self, service: DatabaseService) -> Iterator[str]:
         name = fresh_name()
         yield name
-        try:
+        with contextlib.suppress(DatabaseError):
             service.drop_collection(name)
-        except DatabaseError:
-            pass
 
     @staticmethod
     def body(doc: dict[str, Any]) -> dict[str, Any]:

@@ -49,7 +49,7 @@ class CrudTests(SuiteBase):
 
     def test_delete_removes_the_document(self, service: DatabaseService, collection: str) -> None:
         service.save(collection, "doc-1", {"x": 1})
-        assert service.delete(collection, "doc-1") is None
+        service.delete(collection, "doc-1")
         with pytest.raises(DocumentNotFound):
             service.get(collection, "doc-1")
         assert service.list_all(collection) == []

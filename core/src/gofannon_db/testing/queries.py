@@ -10,7 +10,7 @@ from ..errors import InvalidQuery
 from ..service import DatabaseService
 from .base import SuiteBase, fresh_name
 
-PEOPLE = [
+PEOPLE: list[dict[str, Any]] = [
     {"_id": "ada", "name": "Ada", "role": "admin", "active": True, "age": 36, "team": {"name": "core", "floor": 1}},
     {"_id": "bob", "name": "Bob", "role": "user", "active": False, "age": 25, "team": {"name": "web", "floor": 2}},
     {"_id": "cy", "name": "Cy", "role": "user", "active": True, "age": 1, "team": {"name": "core", "floor": 1}},

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .bulk import BulkTests
-from .lifecycle import CollectionTests
 from .crud import CrudTests
+from .lifecycle import CollectionTests
 from .names import NameTests
 from .queries import QueryTests
 from .revisions import RevisionTests

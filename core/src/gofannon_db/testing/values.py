@@ -91,8 +91,9 @@ class ValueTests(SuiteBase):
         assert _same_types(stored, ROUND_TRIP_VALUES)
 
     def test_floats_keep_every_bit(self, service: DatabaseService, collection: str) -> None:
-        service.save(collection, "doc", {"floats": FLOATS, "nested": {"f": FLOATS[0]}})
+        service.save(collection, "doc", {"floats": FLOATS, "nested": {"f": FLOATS[0]}, "top": FLOATS[2]})
         stored = service.get(collection, "doc")
+        assert _bits(stored["top"]) == _bits(FLOATS[2])
         assert all(type(value) is float for value in stored["floats"])
         assert [_bits(value) for value in stored["floats"]] == [_bits(value) for value in FLOATS]
         assert _bits(stored["nested"]["f"]) == _bits(FLOATS[0])
@@ -157,7 +158,8 @@ class ValueTests(SuiteBase):
             service.get(collection, "big")
         results = service.save_many(collection, [{"_id": "small", "x": 1}, {"_id": "big", **doc}])
         assert results[0]["ok"] is True
-        assert results[1]["ok"] is False and results[1]["status_code"] == 413
+        assert results[1]["ok"] is False
+        assert results[1]["status_code"] == 413
         assert service.get_many(collection, ["big"]) == {"big": None}
 
 

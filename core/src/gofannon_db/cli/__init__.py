@@ -1,0 +1,1 @@
+"""The ``gofannon-db`` command."""
