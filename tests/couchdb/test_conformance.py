@@ -1,0 +1,35 @@
+"""The core's conformance suite against a real CouchDB-compatible server (pouchdb-server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from gofannon_db.testing import ConformanceSuite
+from gofannon_db_couchdb.service import CouchDBDatabaseService
+
+from tests.servers.couchdb import CouchDBServer
+
+
+class TestCouchDBConformance(ConformanceSuite):
+    @pytest.fixture
+    def service(self, couchdb_server: CouchDBServer) -> Iterator[CouchDBDatabaseService]:
+        with CouchDBDatabaseService(
+            couchdb_server.url, user=couchdb_server.user, password=couchdb_server.password
+        ) as service:
+            yield service
+
+    @pytest.fixture
+    def prefixed_service(self, couchdb_server: CouchDBServer) -> Iterator[CouchDBDatabaseService]:
+        with CouchDBDatabaseService(
+            couchdb_server.url,
+            user=couchdb_server.user,
+            password=couchdb_server.password,
+            collection_prefix="pfx-",
+        ) as service:
+            yield service
+
+    @pytest.fixture(autouse=True)
+    def _secret(self, couchdb_server: CouchDBServer) -> None:
+        # The suite checks that these never show in reprs or error text.
+        self.secret_values = (couchdb_server.password,)
