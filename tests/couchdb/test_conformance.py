@@ -33,3 +33,7 @@ class TestCouchDBConformance(ConformanceSuite):
     def _secret(self, couchdb_server: CouchDBServer) -> None:
         # The suite checks that these never show in reprs or error text.
         self.secret_values = (couchdb_server.password,)
+
+    def test_suite_knows_the_password(self, couchdb_server: CouchDBServer) -> None:
+        """Guards the fixture above: the suite's secret checks must really run."""
+        assert self.secret_values == (couchdb_server.password,)
