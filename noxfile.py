@@ -8,12 +8,27 @@ points and packaging are tested the way users get them. Tests start their own se
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).parent
-PYTHONS = [version for version in ("3.10", "3.11", "3.12", "3.13") if shutil.which(f"python{version}")]
+
+
+def _interpreter(version: str) -> str | None:
+    """A working ``pythonX.Y``: on PATH, or installed by pyenv but not selected (pyenv's shims refuse those)."""
+    candidates = [
+        shutil.which(f"python{version}"),
+        *sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}")),
+    ]
+    for candidate in filter(None, candidates):
+        if subprocess.run([str(candidate), "-c", "pass"], capture_output=True, check=False).returncode == 0:
+            return str(candidate)
+    return None
+
+
+PYTHONS = {version: found for version in ("3.10", "3.11", "3.12", "3.13") if (found := _interpreter(version))}
 PLUGINS = sorted(str(path) for path in (ROOT / "plugins").glob("gofannon-db-*") if (path / "pyproject.toml").exists())
 TEST_PLUGINS = sorted(
     str(path) for path in (ROOT / "tests" / "plugin_dists").glob("*") if (path / "pyproject.toml").exists()
@@ -28,7 +43,8 @@ def install_project(session: nox.Session) -> None:
     session.install("./core", *PLUGINS, *TEST_PLUGINS, "-r", "tests/requirements.txt")
 
 
-@nox.session(python=PYTHONS)
+@nox.session
+@nox.parametrize("python", list(PYTHONS.values()), ids=list(PYTHONS))
 def tests(session: nox.Session) -> None:
     """The whole suite: unit tests, the conformance suite on every backend's real server, the tools."""
     install_project(session)
