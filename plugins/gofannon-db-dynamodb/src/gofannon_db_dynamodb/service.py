@@ -1,0 +1,675 @@
+"""The DynamoDB backend: one table per collection, keyed on ``_id``.
+
+Design notes (the why):
+
+* Tables are created on the first write and remembered per process, so a steady-state
+  ``get`` or ``save`` is exactly one request (no DescribeTable per call).
+* Revisions live in a ``_rev`` attribute; conditional writes (``ConditionExpression``)
+  make ``save`` with ``_rev``, ``create`` and ``delete`` with ``rev`` atomic.
+* Transient failures are retried by botocore's retry configuration. The only loops
+  here wait for batch leftovers (``UnprocessedItems``/``UnprocessedKeys``) and for
+  tables and indexes to become ACTIVE.
+* ``ensure_index`` indexes a derived attribute ``_ix[...]`` holding a typed key of the
+  fields' values rather than the fields themselves: a GSI on a user attribute would
+  make DynamoDB reject every later write whose value there has another type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+from gofannon_db import query
+from gofannon_db.codec import new_revision
+from gofannon_db.errors import BackendUnavailable, DatabaseError, DocumentNotFound, InvalidQuery, RevisionConflict
+from gofannon_db.service import DatabaseService
+from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+
+from .errors import error_code, translate
+from .expressions import Expression
+from .values import FLOATS_ATTRIBUTE, AttributeValue, decode_item, encode_body, index_key, item_size
+
+__all__ = ["DynamoDBDatabaseService"]
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+Item = dict[str, AttributeValue]
+MAX_ITEM_BYTES = 409_600
+"""DynamoDB's item limit: 400 KB, names and values included."""
+REV_RESERVE = 40
+"""Characters kept for ``_rev`` when sizing (``N-`` plus 32 hex digits, with room for N to grow)."""
+WRITE_BATCH = 25
+GET_BATCH = 100
+_INDEX_PREFIX = "_ix"
+_INDEX_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_MAX_KEY_NAME_BYTES = 255
+_BATCH_ROUNDS = 30
+
+
+@dataclass(frozen=True)
+class _Index:
+    name: str
+    fields: list[str]
+    active: bool
+
+
+@dataclass
+class _Table:
+    """What this process knows about one table: its indexes, by derived attribute name.
+
+    ``writes`` are the index attributes every write must fill; ``indexes`` the ones
+    ``find`` may query (ACTIVE). A new index is written before it is queried.
+    """
+
+    indexes: dict[str, _Index] = field(default_factory=dict)
+    writes: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_description(cls, table: dict[str, Any]) -> _Table:
+        indexes: dict[str, _Index] = {}
+        for gsi in table.get("GlobalSecondaryIndexes", []):
+            attribute = gsi["KeySchema"][0]["AttributeName"]
+            fields = _index_fields(attribute)
+            if fields is not None:
+                active = gsi.get("IndexStatus") == "ACTIVE" and not gsi.get("Backfilling")
+                indexes[attribute] = _Index(gsi["IndexName"], fields, active)
+        return cls(indexes, {attribute: index.fields for attribute, index in indexes.items()})
+
+
+def _index_attribute(fields: list[str]) -> str:
+    return _INDEX_PREFIX + json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _index_fields(attribute: str) -> list[str] | None:
+    if not attribute.startswith(_INDEX_PREFIX + "["):
+        return None
+    try:
+        fields = json.loads(attribute[len(_INDEX_PREFIX) :])
+    except ValueError:
+        return None
+    return fields if isinstance(fields, list) and all(isinstance(f, str) for f in fields) else None
+
+
+def _chunks(items: list[_T], size: int) -> Iterator[list[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class DynamoDBDatabaseService(DatabaseService):
+    """Documents in DynamoDB tables through one thread-safe boto3 low-level client."""
+
+    provider_name = "dynamodb"
+    max_document_bytes = MAX_ITEM_BYTES
+
+    def __init__(
+        self,
+        *,
+        region: str = "us-east-1",
+        endpoint_url: str | None = None,
+        timeout: float = 10.0,
+        max_attempts: int = 3,
+        retry_mode: str = "standard",
+        max_pool_connections: int = 25,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        profile_name: str | None = None,
+        collection_prefix: str = "",
+    ) -> None:
+        super().__init__(collection_prefix=collection_prefix)
+        import boto3  # type: ignore[import-untyped]
+        from botocore.config import Config  # type: ignore[import-untyped]
+
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self.timeout = timeout
+        config = Config(
+            region_name=region,
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            retries={"mode": retry_mode, "total_max_attempts": max_attempts},
+            max_pool_connections=max_pool_connections,
+        )
+        # Credentials go straight into the session: they are never kept on self.
+        session = boto3.session.Session(
+            aws_access_key_id=aws_access_key_id,
+            aws_secret_access_key=aws_secret_access_key,
+            aws_session_token=aws_session_token,
+            profile_name=profile_name,
+            region_name=region,
+        )
+        self.client: Any = session.client("dynamodb", endpoint_url=endpoint_url, config=config)
+        self._tables: dict[str, _Table] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        prefix = f" prefix={self.collection_prefix!r}" if self.collection_prefix else ""
+        endpoint = f" endpoint={self.endpoint_url!r}" if self.endpoint_url else ""
+        return f"<{type(self).__name__} provider='dynamodb' region={self.region!r}{endpoint}{prefix}>"
+
+    # ------------------------------------------------------------ tables
+
+    def _table(self, collection: str, *, create: bool) -> _Table | None:
+        """The cached table, else DescribeTable (and CreateTable when ``create``); ``None`` when absent."""
+        with self._lock:
+            cached = self._tables.get(collection)
+        if cached is not None:
+            return cached
+        try:
+            description = self.client.describe_table(TableName=collection)["Table"]
+        except ClientError as exc:
+            if error_code(exc) != "ResourceNotFoundException":
+                raise
+            if not create:
+                return None
+            description = self._create_table(collection)
+        status = description.get("TableStatus")
+        if status == "DELETING":
+            self._wait("table_not_exists", collection)
+            if not create:
+                return None
+            description = self._create_table(collection)
+            status = description.get("TableStatus")
+        if status == "CREATING":
+            self._wait("table_exists", collection)
+        table = _Table.from_description(description)
+        with self._lock:
+            return self._tables.setdefault(collection, table)
+
+    def _create_table(self, collection: str) -> dict[str, Any]:
+        try:
+            response = self.client.create_table(
+                TableName=collection,
+                KeySchema=[{"AttributeName": "_id", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "_id", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+        except ClientError as exc:
+            if error_code(exc) != "ResourceInUseException":
+                raise
+            # Another writer is creating it right now: wait for theirs.
+            self._wait("table_exists", collection)
+            return dict(self.client.describe_table(TableName=collection)["Table"])
+        description: dict[str, Any] = response["TableDescription"]
+        return description
+
+    def _wait(self, waiter: str, collection: str) -> None:
+        delay = 1
+        attempts = max(int(max(self.timeout, 60.0) / delay), 5)
+        self.client.get_waiter(waiter).wait(
+            TableName=collection, WaiterConfig={"Delay": delay, "MaxAttempts": attempts}
+        )
+
+    def _forget(self, collection: str) -> None:
+        with self._lock:
+            self._tables.pop(collection, None)
+
+    def _write(self, collection: str, write: Callable[[_Table], _T]) -> _T:
+        """Run a write against the table, creating it on demand.
+
+        If the cached table was dropped behind our back (ResourceNotFound), forget it,
+        recreate it and try once more.
+        """
+        table = self._table(collection, create=True)
+        assert table is not None
+        try:
+            return write(table)
+        except ClientError as exc:
+            if error_code(exc) != "ResourceNotFoundException":
+                raise
+        self._forget(collection)
+        table = self._table(collection, create=True)
+        assert table is not None
+        return write(table)
+
+    # ------------------------------------------------------------ items
+
+    def _item(self, table: _Table, doc_id: str, rev: str, body: Document) -> Item:
+        item: Item = {"_id": {"S": doc_id}, "_rev": {"S": rev}, **encode_body(body)}
+        if table.writes:
+            view = {"_id": doc_id, "_rev": rev, **body}
+            for attribute, fields in list(table.writes.items()):
+                key = index_key([query.get_path(view, path) for path in fields])
+                if key is not None:
+                    item[attribute] = {"S": key}
+        return item
+
+    def document_size(self, doc_id: str, body: Document) -> int:
+        """The item size DynamoDB will count, with ``_rev`` at its longest (index attributes excluded)."""
+        item: Item = {"_id": {"S": doc_id}, "_rev": {"S": "0" * REV_RESERVE}, **encode_body(body)}
+        return item_size(item)
+
+    @staticmethod
+    def _key(doc_id: str) -> Item:
+        return {"_id": {"S": doc_id}}
+
+    # ------------------------------------------------------------ the four core hooks
+
+    def _get(self, collection: str, doc_id: str) -> Document:
+        try:
+            response = self.client.get_item(TableName=collection, Key=self._key(doc_id), ConsistentRead=True)
+        except ClientError as exc:
+            if error_code(exc) != "ResourceNotFoundException":
+                raise
+            response = {}
+        item = response.get("Item")
+        if item is None:
+            raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
+        return decode_item(item)
+
+    def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
+        rev = new_revision(expected_rev)
+        if expected_rev is None:
+            self._write(
+                collection,
+                lambda table: self.client.put_item(TableName=collection, Item=self._item(table, doc_id, rev, body)),
+            )
+            return rev
+        table = self._table(collection, create=False)
+        stale = RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r} (or does not exist).")
+        if table is None:
+            raise stale
+        try:
+            self.client.put_item(
+                TableName=collection,
+                Item=self._item(table, doc_id, rev, body),
+                ConditionExpression="#rev = :rev",
+                ExpressionAttributeNames={"#rev": "_rev"},
+                ExpressionAttributeValues={":rev": {"S": expected_rev}},
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ResourceNotFoundException":
+                self._forget(collection)
+                raise stale from exc
+            if error_code(exc) == "ConditionalCheckFailedException":
+                raise stale from exc
+            raise
+        return rev
+
+    def _create(self, collection: str, doc_id: str, body: Document) -> str:
+        rev = new_revision(None)
+
+        def put(table: _Table) -> None:
+            self.client.put_item(
+                TableName=collection,
+                Item=self._item(table, doc_id, rev, body),
+                ConditionExpression="attribute_not_exists(#id)",
+                ExpressionAttributeNames={"#id": "_id"},
+            )
+
+        try:
+            self._write(collection, put)
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.") from exc
+            raise
+        return rev
+
+    def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
+        missing = DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
+        request: dict[str, Any] = {"TableName": collection, "Key": self._key(doc_id)}
+        if rev is None:
+            request.update(ConditionExpression="attribute_exists(#id)", ExpressionAttributeNames={"#id": "_id"})
+        else:
+            request.update(
+                ConditionExpression="#rev = :rev",
+                ExpressionAttributeNames={"#rev": "_rev"},
+                ExpressionAttributeValues={":rev": {"S": rev}},
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        try:
+            self.client.delete_item(**request)
+        except ClientError as exc:
+            code = error_code(exc)
+            if code == "ResourceNotFoundException":
+                raise missing from exc
+            if code != "ConditionalCheckFailedException":
+                raise
+            if rev is None:
+                raise missing from exc
+            # The condition failed: stale revision, or no document at all?
+            current = exc.response.get("Item")
+            if current is None:
+                try:
+                    current = self._get(collection, doc_id)
+                except DocumentNotFound:
+                    raise missing from exc
+            raise RevisionConflict(f"Document {doc_id!r} is not at revision {rev!r}.") from exc
+
+    def _list_all(self, collection: str) -> list[Document]:
+        return list(self._iter_all(collection, 0))
+
+    # ------------------------------------------------------------ reads
+
+    def _pages(self, operation: str, request: dict[str, Any]) -> Iterator[list[Item]]:
+        """Follow ``LastEvaluatedKey``; a missing table yields nothing."""
+        method = getattr(self.client, operation)
+        while True:
+            try:
+                response = method(**request)
+            except ClientError as exc:
+                if error_code(exc) == "ResourceNotFoundException":
+                    return
+                raise
+            yield response.get("Items", [])
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return
+            request = {**request, "ExclusiveStartKey": last}
+
+    def _iter_all(self, collection: str, page_size: int) -> Iterator[Document]:
+        request: dict[str, Any] = {"TableName": collection, "ConsistentRead": True}
+        if page_size:
+            request["Limit"] = page_size
+        for items in self._pages("scan", request):
+            for item in items:
+                yield decode_item(item)
+
+    def _count(self, collection: str) -> int:
+        total = 0
+        request = {"TableName": collection, "ConsistentRead": True, "Select": "COUNT"}
+        method = self.client.scan
+        while True:
+            try:
+                response = method(**request)
+            except ClientError as exc:
+                if error_code(exc) == "ResourceNotFoundException":
+                    return total
+                raise
+            total += int(response.get("Count", 0))
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return total
+            request = {**request, "ExclusiveStartKey": last}
+
+    def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
+        found: dict[str, Document | None] = dict.fromkeys(doc_ids)
+        for chunk in _chunks(doc_ids, GET_BATCH):
+            pending: dict[str, Any] = {
+                collection: {"Keys": [self._key(doc_id) for doc_id in chunk], "ConsistentRead": True}
+            }
+            for attempt in range(_BATCH_ROUNDS):
+                try:
+                    response = self.client.batch_get_item(RequestItems=pending)
+                except ClientError as exc:
+                    if error_code(exc) == "ResourceNotFoundException":
+                        return found
+                    raise
+                for item in response.get("Responses", {}).get(collection, []):
+                    doc = decode_item(item)
+                    found[doc["_id"]] = doc
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+                self._backoff(attempt)
+            else:
+                raise BackendUnavailable("DynamoDB kept leaving keys unprocessed in BatchGetItem; giving up.")
+        return found
+
+    # ------------------------------------------------------------ batch writes
+
+    @staticmethod
+    def _backoff(attempt: int) -> None:
+        """Exponential backoff between rounds of batch leftovers (50 ms doubling, at most 2 s)."""
+        time.sleep(min(0.05 * 2**attempt, 2.0))
+
+    def _batch_write(self, collection: str, requests: list[dict[str, Any]]) -> None:
+        """One BatchWriteItem of at most 25 requests, re-sending leftovers until none remain."""
+        pending: dict[str, Any] = {collection: requests}
+        for attempt in range(_BATCH_ROUNDS):
+            response = self.client.batch_write_item(RequestItems=pending)
+            pending = response.get("UnprocessedItems") or {}
+            if not pending:
+                return
+            self._backoff(attempt)
+        raise BackendUnavailable("DynamoDB kept leaving items unprocessed in BatchWriteItem; giving up.")
+
+    def _save_one(self, collection: str, write: BulkWrite) -> BulkResult:
+        try:
+            rev = self._call(self._save, collection, write.doc_id, write.body, write.expected_rev)
+        except DatabaseError as error:
+            return bulk_error(write.doc_id, error)
+        return bulk_ok(write.doc_id, rev)
+
+    def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+        """Unconditional writes go in BatchWriteItem groups of 25; those with ``_rev`` keep
+        their condition as single conditional PutItems (BatchWriteItem has no conditions)."""
+        results: list[BulkResult | None] = [None] * len(writes)
+        plain = [position for position, write in enumerate(writes) if write.expected_rev is None]
+        for group in _chunks(plain, WRITE_BATCH):
+            revs = {position: new_revision(None) for position in group}
+
+            def put_group(table: _Table, group: list[int] = group, revs: dict[int, str] = revs) -> None:
+                requests = [
+                    {"PutRequest": {"Item": self._item(table, writes[p].doc_id, revs[p], writes[p].body)}}
+                    for p in group
+                ]
+                self._batch_write(collection, requests)
+
+            try:
+                self._write(collection, put_group)
+            except ClientError as exc:
+                if error_code(exc) != "ValidationException":
+                    raise
+                # One item spoiled the whole request: write them one by one for per-document results.
+                for position in group:
+                    results[position] = self._save_one(collection, writes[position])
+                continue
+            for position in group:
+                results[position] = bulk_ok(writes[position].doc_id, revs[position])
+        for position, write in enumerate(writes):
+            if write.expected_rev is not None:
+                results[position] = self._save_one(collection, write)
+        return [result for result in results if result is not None]
+
+    def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
+        for chunk in _chunks(doc_ids, WRITE_BATCH):
+            try:
+                self._batch_write(collection, [{"DeleteRequest": {"Key": self._key(doc_id)}} for doc_id in chunk])
+            except ClientError as exc:
+                if error_code(exc) == "ResourceNotFoundException":
+                    break  # no table, no documents: every one counts as deleted
+                raise
+        return [bulk_ok(doc_id, None) for doc_id in doc_ids]
+
+    # ------------------------------------------------------------ find and indexes
+
+    def _find(
+        self,
+        collection: str,
+        selector: dict[str, query.Scalar],
+        fields: list[str] | None,
+        limit: int | None,
+    ) -> list[Document]:
+        table = self._table(collection, create=False)
+        if table is None:
+            return []
+        expression = Expression()
+        clauses = []
+        for path, wanted in selector.items():
+            clause = expression.equals(path, wanted)
+            if clause is None:
+                return []
+            clauses.append(clause)
+        request: dict[str, Any] = {"TableName": collection}
+        if clauses:
+            request["FilterExpression"] = " AND ".join(clauses)
+        if fields is not None:
+            tops = dict.fromkeys(["_id", FLOATS_ATTRIBUTE, *(path.split(".")[0] for path in fields)])
+            request["ProjectionExpression"] = ", ".join(expression.name(top) for top in tops)
+        operation = "scan"
+        picked = self._pick_index(table, selector)
+        if picked is None:
+            request["ConsistentRead"] = True
+        else:
+            attribute, name, key = picked
+            operation = "query"
+            request["IndexName"] = name
+            request["KeyConditionExpression"] = f"{expression.name(attribute)} = {expression.value({'S': key})}"
+        request.update(expression.request())
+        found: list[Document] = []
+        for items in self._pages(operation, request):
+            for item in items:
+                doc = decode_item(item)
+                found.append(query.project(doc, fields))
+                if limit is not None and len(found) >= limit:
+                    return found
+        return found
+
+    @staticmethod
+    def _pick_index(table: _Table, selector: dict[str, query.Scalar]) -> tuple[str, str, str] | None:
+        """An ACTIVE index whose fields the selector all pins: (attribute, index name, key)."""
+        for attribute, index in list(table.indexes.items()):
+            if index.active and all(path in selector for path in index.fields):
+                key = index_key([selector[path] for path in index.fields])
+                if key is not None:
+                    return attribute, index.name, key
+        return None
+
+    def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
+        """A GSI on the derived attribute for ``fields``; idempotent, returns once it is ACTIVE.
+
+        Order matters: this process starts writing the derived attribute first, then
+        fills it in on the documents already stored, then creates the index (which
+        DynamoDB builds from those attributes), then waits for it.
+        """
+        fields = list(dict.fromkeys(fields))
+        attribute = _index_attribute(fields)
+        if len(attribute.encode("utf-8")) > _MAX_KEY_NAME_BYTES:
+            raise InvalidQuery(
+                f"The dynamodb backend cannot index {fields!r}: the field names are too long together "
+                f"(index key names hold at most {_MAX_KEY_NAME_BYTES} bytes)."
+            )
+        table = self._table(collection, create=True)
+        assert table is not None
+        existing = table.indexes.get(attribute)
+        if existing is not None and existing.active:
+            return
+        with self._lock:
+            table.writes[attribute] = fields
+        if existing is None:
+            self._backfill(collection, table, attribute, fields)
+            self._create_index(collection, attribute, self._index_name(table, fields, index_name))
+        self._wait_for_index(collection, attribute)
+
+    @staticmethod
+    def _index_name(table: _Table, fields: list[str], wanted: str | None) -> str:
+        taken = {index.name for index in table.indexes.values()}
+        if wanted is not None and _INDEX_NAME.match(wanted) and wanted not in taken:
+            return wanted
+        digest = hashlib.sha256(_index_attribute(fields).encode("utf-8")).hexdigest()[:24]
+        return f"gofannon-{digest}"
+
+    def _backfill(self, collection: str, table: _Table, attribute: str, fields: list[str]) -> None:
+        """Give the documents already stored the derived attribute of the new index.
+
+        Each update is conditional on the revision it read: a document rewritten in
+        between was written by a writer that (in this process) already adds the attribute.
+        """
+        for items in self._pages("scan", {"TableName": collection, "ConsistentRead": True}):
+            for item in items:
+                doc = decode_item(item)
+                key = index_key([query.get_path(doc, path) for path in fields])
+                current = item.get(attribute, {}).get("S")
+                if key is None or current == key:
+                    continue
+                try:
+                    self.client.update_item(
+                        TableName=collection,
+                        Key=self._key(doc["_id"]),
+                        UpdateExpression="SET #a = :k",
+                        ConditionExpression="#rev = :rev",
+                        ExpressionAttributeNames={"#a": attribute, "#rev": "_rev"},
+                        ExpressionAttributeValues={":k": {"S": key}, ":rev": item["_rev"]},
+                    )
+                except ClientError as exc:
+                    if error_code(exc) != "ConditionalCheckFailedException":
+                        raise
+
+    def _create_index(self, collection: str, attribute: str, name: str) -> None:
+        try:
+            self.client.update_table(
+                TableName=collection,
+                AttributeDefinitions=[{"AttributeName": attribute, "AttributeType": "S"}],
+                GlobalSecondaryIndexUpdates=[
+                    {
+                        "Create": {
+                            "IndexName": name,
+                            "KeySchema": [{"AttributeName": attribute, "KeyType": "HASH"}],
+                            "Projection": {"ProjectionType": "ALL"},
+                        }
+                    }
+                ],
+            )
+        except ClientError as exc:
+            # Another process may have created the same index meanwhile: that is success.
+            description = self.client.describe_table(TableName=collection)["Table"]
+            if attribute not in _Table.from_description(description).indexes:
+                raise exc from None
+
+    def _wait_for_index(self, collection: str, attribute: str) -> None:
+        """Poll DescribeTable until the index is ACTIVE and backfilled (DynamoDB has no waiter for it)."""
+        deadline = time.monotonic() + max(self.timeout, 600.0)
+        delay = 0.05
+        while True:
+            description = self.client.describe_table(TableName=collection)["Table"]
+            fresh = _Table.from_description(description)
+            index = fresh.indexes.get(attribute)
+            if index is not None and index.active:
+                with self._lock:
+                    table = self._tables.setdefault(collection, fresh)
+                    table.indexes[attribute] = index
+                    table.writes[attribute] = index.fields
+                return
+            if time.monotonic() > deadline:
+                raise BackendUnavailable(
+                    f"The index on {index.fields if index else attribute!r} did not become ACTIVE."
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    # ------------------------------------------------------------ collections and lifecycle
+
+    def _list_collections(self) -> list[str]:
+        names: list[str] = []
+        for page in self.client.get_paginator("list_tables").paginate():
+            names.extend(page.get("TableNames", []))
+        return names
+
+    def _drop_collection(self, collection: str) -> None:
+        self._forget(collection)
+        for _ in range(3):
+            try:
+                self.client.delete_table(TableName=collection)
+                break
+            except ClientError as exc:
+                code = error_code(exc)
+                if code == "ResourceNotFoundException":
+                    return
+                if code != "ResourceInUseException":
+                    raise
+                self._wait("table_exists", collection)  # being created or updated: wait, then delete
+        self._wait("table_not_exists", collection)
+        self._forget(collection)
+
+    def _ping(self) -> dict[str, Any]:
+        self.client.list_tables(Limit=1)
+        info: dict[str, Any] = {"region": self.region}
+        if self.endpoint_url:
+            info["endpoint_url"] = self.endpoint_url
+        return info
+
+    def _close(self) -> None:
+        self.client.close()
+
+    def _translate_error(self, exc: Exception) -> DatabaseError:
+        return translate(exc)
