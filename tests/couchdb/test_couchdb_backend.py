@@ -417,3 +417,10 @@ def test_special_passwords_in_the_url_are_decoded() -> None:
     )
     assert (config.url, config.user, config.password) == ("https://db.example:6984/couch", "us@er", "p@ss:w/d")
     assert "p@ss" not in repr(config)
+
+
+@pytest.mark.parametrize("prefix", ["1-", "_x", "-y"])
+def test_prefix_must_make_valid_database_names(couchdb_server: CouchDBServer, prefix: str) -> None:
+    settings = Settings(environ={}, **couchdb_server.settings_env, DATABASE_COLLECTION_PREFIX=prefix)
+    with pytest.raises(errors.ConfigurationError, match="DATABASE_COLLECTION_PREFIX"):
+        create_database_service(settings)

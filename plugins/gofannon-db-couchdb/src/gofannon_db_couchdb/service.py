@@ -24,11 +24,11 @@ from typing import Any
 from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Server  # type: ignore[import-untyped]
 from gofannon_db import query
-from gofannon_db.errors import DatabaseError, DocumentNotFound, RevisionConflict, error_for_status
+from gofannon_db.errors import ConfigurationError, DatabaseError, DocumentNotFound, RevisionConflict, error_for_status
 from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 
-from .config import CouchDBConfig
+from .config import CouchDBConfig, split_credentials
 from .errors import STATUS_BY_ERROR_NAME, http_status_of, server_reason, translate
 from .revisions import REVISION_FORMAT, RevisionHints
 
@@ -43,6 +43,8 @@ _BULK_MAX_BYTES = 8_000_000
 """A ``_bulk_docs`` request is cut at this many documents or bytes (one document may exceed the latter)."""
 _FIND_PAGE = 1000
 _MAX_ATTEMPTS = 50
+_MAX_DATABASE_NAME = 238
+"""Apache CouchDB's longest database name; collection names are at most 63 characters."""
 _PAST_EVERY_ID_IN_JS_ORDER = "\uffff" * 171
 """Greater, in JavaScript (UTF-16) string order, than any id of at most 512 UTF-8 bytes."""
 """Tries of an unconditional write racing other writers before giving up with 409."""
@@ -91,7 +93,15 @@ class CouchDBDatabaseService(DatabaseService):
         revision_hints: int = 10_000,
     ) -> None:
         super().__init__(collection_prefix=collection_prefix)
-        from .config import split_credentials
+        if collection_prefix and not ("a" <= collection_prefix[0] <= "z"):
+            # CouchDB database names must start with a letter; the core allows any prefix character.
+            raise ConfigurationError(
+                f"DATABASE_COLLECTION_PREFIX must start with a lowercase letter for CouchDB, got {collection_prefix!r}."
+            )
+        if len(collection_prefix) > _MAX_DATABASE_NAME - 63:
+            raise ConfigurationError(
+                f"DATABASE_COLLECTION_PREFIX is too long for CouchDB: at most {_MAX_DATABASE_NAME - 63} characters."
+            )
 
         bare_url, url_user, url_password = split_credentials(url)
         config = CouchDBConfig(
