@@ -74,8 +74,11 @@ def translate(exc: Exception, *, url: str, timeout: float, user: str | None) -> 
     suffix = f" ({reason})" if reason else ""
     status = http_status_of(exc)
     if status == 401:
-        who = f"user {user!r}" if user else "anonymous access"
-        return Unauthorized(f"CouchDB at {url} rejected the credentials of {who}{suffix}.")
+        if user is None:
+            return Unauthorized(
+                f"CouchDB at {url} requires credentials: set COUCHDB_USER and COUCHDB_PASSWORD{suffix}."
+            )
+        return Unauthorized(f"CouchDB at {url} rejected the credentials of user {user!r}{suffix}.")
     if status == 403:
         return PermissionDenied(f"CouchDB at {url} denied this operation{suffix}.")
     if status == 404:
