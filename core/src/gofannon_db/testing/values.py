@@ -48,7 +48,19 @@ ROUND_TRIP_VALUES: dict[str, Any] = {
     "odd_keys": {"with space": 1, "dot.ted": 2, "$dollar": 3, "ünï": 4, "_under": 5, "-dash": 6, "🔑": 7},
 }
 
-FLOATS = [0.1, -2.5, 1 / 3, math.pi, 1e-300, 5e-324, 1.7976931348623157e308, 123456.789e10, 2.0**-1074 * 3]
+FLOATS = [
+    0.1,
+    -2.5,
+    1 / 3,
+    math.pi,
+    1e-300,
+    5e-324,
+    2.0**-1074 * 3,
+    2.2250738585072014e-308,
+    123456.789e-10,
+    4503599627370495.5,
+]
+"""Non-integral floats only: integral ones (``2.0``, ``1e308``) may come back as ints (contract section 2)."""
 
 BAD_VALUES: dict[str, tuple[dict[str, Any], str]] = {
     "set": ({"tags": {1, 2}}, "tags"),
@@ -99,11 +111,12 @@ class ValueTests(SuiteBase):
         assert _bits(stored["nested"]["f"]) == _bits(FLOATS[0])
 
     def test_integral_floats_come_back_equal(self, service: DatabaseService, collection: str) -> None:
-        service.save(collection, "doc", {"two": 2.0, "zero": -0.0, "big": 1e15})
+        service.save(collection, "doc", {"two": 2.0, "zero": -0.0, "big": 1e15, "huge": 1.7976931348623157e308})
         stored = service.get(collection, "doc")
         assert stored["two"] == 2
         assert stored["zero"] == 0
         assert stored["big"] == 10**15
+        assert stored["huge"] == 1.7976931348623157e308
 
     def test_bool_never_becomes_int(self, service: DatabaseService, collection: str) -> None:
         service.save(collection, "doc", {"t": True, "f": False, "one": 1, "zero": 0, "list": [True, 1, False, 0]})

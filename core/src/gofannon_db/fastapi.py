@@ -1,0 +1,94 @@
+"""FastAPI integration: inject the configured service with ``Depends(get_db)``.
+
+Needs the ``fastapi`` extra (``pip install 'gofannon-db[fastapi]'``). This is the only
+module of the core that imports FastAPI, so ``import gofannon_db`` works without it::
+
+    from fastapi import FastAPI
+    from gofannon_db.fastapi import Database, add_exception_handlers
+
+    app = FastAPI()
+    add_exception_handlers(app)          # DatabaseError -> its status code, {"detail": ...}
+
+    @app.get("/agents/{agent_id}")
+    def read_agent(agent_id: str, db: Database) -> dict:
+        return db.get("agents", agent_id)  # a missing agent becomes a 404
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+try:
+    from fastapi import Depends, FastAPI, Request
+    from fastapi.responses import JSONResponse
+    from starlette.responses import Response
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
+    raise ImportError(
+        f"gofannon_db.fastapi needs FastAPI ({exc}); install it with: pip install 'gofannon-db[fastapi]'"
+    ) from exc
+
+from .errors import DatabaseError
+from .factory import get_database_service
+from .service import DatabaseService
+
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "Database",
+    "SafeJSONResponse",
+    "add_exception_handlers",
+    "database_error_handler",
+    "get_db",
+]
+
+
+def get_db() -> DatabaseService:
+    """The process-wide service configured by the environment (``DATABASE_PROVIDER``, ...).
+
+    A FastAPI dependency: ``db: DatabaseService = Depends(get_db)``. Tests can swap it
+    with ``app.dependency_overrides[get_db] = lambda: MemoryDatabaseService()``.
+    """
+    return get_database_service()
+
+
+Database = Annotated[DatabaseService, Depends(get_db)]
+"""Shorthand for a route parameter: ``def route(db: Database)``."""
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that never fails to encode.
+
+    Error details quote the caller's input, which may hold lone surrogates (valid in
+    JSON text as ``\\udc80`` escapes, not encodable as UTF-8); those fall back to ASCII
+    escapes instead of turning an answer into a 500.
+    """
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def database_error_handler(request: Request, exc: Exception) -> Response:
+    """Turn a :class:`DatabaseError` into its ``status_code`` and ``{"detail": ...}``.
+
+    ``detail`` is written by the core and backends to be safe to show: it never holds
+    credentials, and the SDK's own message stays in ``__cause__``.
+    """
+    if not isinstance(exc, DatabaseError):  # pragma: no cover - registered for DatabaseError only
+        raise exc
+    return SafeJSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+
+_Handler = Callable[[Request, Exception], "Response | Awaitable[Response]"]
+
+EXCEPTION_HANDLERS: dict[int | type[Exception], _Handler] = {DatabaseError: database_error_handler}
+"""For ``FastAPI(exception_handlers=EXCEPTION_HANDLERS)``."""
+
+
+def add_exception_handlers(app: FastAPI) -> None:
+    """Register :func:`database_error_handler` on ``app``."""
+    for error, handler in EXCEPTION_HANDLERS.items():
+        app.add_exception_handler(error, handler)

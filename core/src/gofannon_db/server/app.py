@@ -1,0 +1,114 @@
+"""The ASGI app: ``uvicorn gofannon_db.server.app:app`` or ``gofannon-db serve``.
+
+Importing this module builds no service and connects nowhere: the service is created
+at startup (lifespan) or on the first request, from the environment
+(``DATABASE_PROVIDER``, default ``memory``) unless :func:`create_app` is given settings
+or a service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.responses import Response
+
+from .. import __version__
+from ..fastapi import SafeJSONResponse, add_exception_handlers
+from ..service import DatabaseService
+from ..settings import Settings
+from .models import ErrorOut
+from .routes import router
+from .state import CORE_COLLECTIONS, SERVE_COLLECTIONS_VARIABLE, ServiceState
+
+__all__ = ["app", "create_app"]
+
+_DESCRIPTION = f"""\
+REST over the collections of a gofannon-db service. Documents are JSON objects with `_id`
+and `_rev`; the revision is the `ETag`, and `If-Match` (or `_rev` in the body) makes a
+write conditional: a stale revision is a 409. Errors are `{{"detail": "..."}}`.
+
+Served collections: {", ".join(CORE_COLLECTIONS)} unless `{SERVE_COLLECTIONS_VARIABLE}` (comma-separated)
+says otherwise. Document ids go in the path percent-encoded.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    service: DatabaseService | None = None,
+    collections: Iterable[str] | None = None,
+) -> FastAPI:
+    """Build the app.
+
+    ``settings``: configuration (the environment when ``None``, through the process-wide
+    service). ``service``: serve this service instead (the caller keeps ownership).
+    ``collections``: the names to serve instead of ``GOFANNON_SERVE_COLLECTIONS`` or the
+    six core collections.
+    """
+    state = ServiceState(settings, service, collections)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Fail at startup, not on the first request, when the configuration is wrong.
+        state.collections()
+        state.service()
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="gofannon-db",
+        version=__version__,
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
+        responses={422: {"model": ErrorOut, "description": "The request does not match this schema."}},
+    )
+    app.state.gofannon = state
+    add_exception_handlers(app)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(router)
+    return app
+
+
+def _describe_issue(issue: dict[str, Any]) -> str:
+    loc = [str(part) for part in issue.get("loc", ())]
+    kind = issue.get("type", "")
+    if kind == "json_invalid":
+        reason = (issue.get("ctx") or {}).get("error", "not JSON")
+        return f"The request body is not valid JSON ({reason} at position {loc[-1] if len(loc) > 1 else 0})."
+    if loc == ["body"]:
+        if kind == "missing":
+            return "The request body is missing: send a JSON object."
+        if kind in {"dict_type", "model_attributes_type"}:
+            return "The request body must be a JSON object."
+    where = ".".join(loc[1:] if loc and loc[0] == "body" else loc) or "request"
+    if loc and loc[0] in {"query", "header", "path"}:
+        where = f"{loc[0]} parameter {'.'.join(loc[1:])!r}"
+    elif loc and loc[0] == "body":
+        where = f"body field {where!r}"
+    return f"{where}: {issue.get('msg', 'invalid')}."
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
+    """422 with one readable sentence in ``detail`` and each issue (without echoing the input) in ``errors``."""
+    issues = exc.errors() if isinstance(exc, RequestValidationError) else []
+    detail = " ".join(dict.fromkeys(_describe_issue(issue) for issue in issues)) or "Invalid request."
+    errors = [
+        {
+            "loc": [part if isinstance(part, int) else str(part) for part in issue.get("loc", ())],
+            "msg": str(issue.get("msg", "")),
+            "type": str(issue.get("type", "")),
+        }
+        for issue in issues
+    ]
+    return SafeJSONResponse({"detail": detail, "errors": errors}, status_code=422)
+
+
+app = create_app()
+"""The app for ``uvicorn gofannon_db.server.app:app``, configured by the environment."""
