@@ -1,0 +1,66 @@
+"""The provider's settings, read once from :class:`~gofannon_db.settings.Settings`.
+
+No Google SDK is imported here, so the plugin module can declare its options cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gofannon_db.provider import Option
+from gofannon_db.settings import Settings
+
+__all__ = ["DEFAULT_DATABASE", "OPTIONS", "FirestoreConfig"]
+
+DEFAULT_DATABASE = "(default)"
+
+OPTIONS = (
+    Option("FIRESTORE_PROJECT_ID", "Google Cloud project id; wins over GOOGLE_CLOUD_PROJECT."),
+    Option(
+        "GOOGLE_CLOUD_PROJECT",
+        "Google Cloud project id, used when FIRESTORE_PROJECT_ID is unset. Without either, the project of "
+        "the credentials.",
+    ),
+    Option("FIRESTORE_DATABASE", "Firestore database id.", default=DEFAULT_DATABASE),
+    Option(
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "Path to a service-account key file; unset: Application Default Credentials. Ignored with the emulator.",
+        secret=True,
+    ),
+    Option(
+        "FIRESTORE_EMULATOR_HOST",
+        "host:port of a Firestore emulator (e.g. 127.0.0.1:8080); then no credentials are used.",
+    ),
+    Option("FIRESTORE_TIMEOUT", "Seconds per call, retries included; defaults to DATABASE_TIMEOUT."),
+)
+
+
+@dataclass(frozen=True)
+class FirestoreConfig:
+    """Where and how to connect. ``repr`` never shows the credentials path."""
+
+    project: str | None = None
+    database: str = DEFAULT_DATABASE
+    emulator_host: str | None = None
+    credentials_file: str | None = None
+    timeout: float = 10.0
+    collection_prefix: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FirestoreConfig:
+        return cls(
+            project=settings.get_str("FIRESTORE_PROJECT_ID") or settings.get_str("GOOGLE_CLOUD_PROJECT"),
+            database=settings.get_str("FIRESTORE_DATABASE", DEFAULT_DATABASE) or DEFAULT_DATABASE,
+            emulator_host=settings.get_str("FIRESTORE_EMULATOR_HOST"),
+            credentials_file=settings.get_str("GOOGLE_APPLICATION_CREDENTIALS"),
+            timeout=settings.get_float("FIRESTORE_TIMEOUT", settings.timeout),
+            collection_prefix=settings.collection_prefix,
+        )
+
+    def __repr__(self) -> str:
+        credentials = "'***'" if self.credentials_file else "None"
+        return (
+            f"FirestoreConfig(project={self.project!r}, database={self.database!r}, "
+            f"emulator_host={self.emulator_host!r}, credentials_file={credentials}, timeout={self.timeout!r}, "
+            f"collection_prefix={self.collection_prefix!r})"
+        )

@@ -1,0 +1,110 @@
+"""Google API, gRPC and auth exceptions -> gofannon-db's typed errors.
+
+The server's own message is never copied into ``detail``: auth failures can echo token
+or key material. It stays reachable through ``__cause__``. Only a few fixed phrases of
+it are looked at, to tell an oversized document from other invalid arguments.
+"""
+
+from __future__ import annotations
+
+from gofannon_db.errors import (
+    BackendUnavailable,
+    DatabaseError,
+    DocumentNotFound,
+    DocumentTooLarge,
+    InvalidDocument,
+    PermissionDenied,
+    RevisionConflict,
+    Unauthorized,
+)
+
+__all__ = ["error_for_code", "translate_error"]
+
+# google.rpc.Code values (also grpc.StatusCode.value[0]).
+OK = 0
+CANCELLED = 1
+INVALID_ARGUMENT = 3
+DEADLINE_EXCEEDED = 4
+NOT_FOUND = 5
+ALREADY_EXISTS = 6
+PERMISSION_DENIED = 7
+RESOURCE_EXHAUSTED = 8
+FAILED_PRECONDITION = 9
+ABORTED = 10
+UNAVAILABLE = 14
+UNAUTHENTICATED = 16
+
+RETRYABLE_CODES = frozenset({ABORTED, RESOURCE_EXHAUSTED, UNAVAILABLE})
+"""Per-write statuses of a batch write that mean "not applied, try again"."""
+
+_TOO_LARGE_PHRASES = ("maximum entity size", "is longer than", "exceeds the maximum", "too large", "too big")
+
+
+def _is_too_large(message: str) -> bool:
+    lowered = message.lower()
+    return any(phrase in lowered for phrase in _TOO_LARGE_PHRASES)
+
+
+def error_for_code(code: int, message: str = "", *, doc_id: str | None = None) -> DatabaseError:
+    """The typed error for a google.rpc status code (one write of a batch, or one call).
+
+    ``NOT_FOUND`` and ``FAILED_PRECONDITION`` of a write mean its precondition failed:
+    the document changed or vanished since its revision was read, hence 409.
+    """
+    what = f"Document {doc_id!r}" if doc_id is not None else "The request"
+    if code in (ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED) or (code == NOT_FOUND and doc_id is not None):
+        return RevisionConflict(f"{what} conflicts with its stored revision.")
+    if code == NOT_FOUND:
+        return DocumentNotFound(f"{what} refers to a document that does not exist.")
+    if code == INVALID_ARGUMENT:
+        if _is_too_large(message):
+            return DocumentTooLarge(f"{what} is larger than Firestore accepts (1 MiB per document).")
+        return InvalidDocument(f"{what} was refused by Firestore as invalid.")
+    if code == UNAUTHENTICATED:
+        return Unauthorized("Firestore rejected the credentials (unauthenticated).")
+    if code == PERMISSION_DENIED:
+        return PermissionDenied("Firestore denied permission for this operation.")
+    if code in (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, CANCELLED):
+        return BackendUnavailable("Firestore could not be reached within the configured timeout and retries.")
+    return DatabaseError(f"Firestore failed the request (status code {code}).")
+
+
+def translate_error(exc: BaseException) -> DatabaseError:
+    """Map any exception from google-cloud-firestore, google-api-core, grpc or google-auth."""
+    from google.api_core import exceptions as api
+    from google.auth import exceptions as auth
+
+    if isinstance(exc, DatabaseError):
+        return exc
+    if isinstance(exc, api.RetryError):
+        cause = exc.cause
+        if cause is None or isinstance(cause, (api.ServiceUnavailable, api.DeadlineExceeded)):
+            return BackendUnavailable("Firestore could not be reached within the configured timeout and retries.")
+        return translate_error(cause)
+    if isinstance(exc, api.GoogleAPICallError):
+        code = exc.grpc_status_code.value[0] if exc.grpc_status_code is not None else -1
+        if code == -1:
+            code = {401: UNAUTHENTICATED, 403: PERMISSION_DENIED, 404: NOT_FOUND, 503: UNAVAILABLE}.get(
+                exc.code or 0, -1
+            )
+        if code == FAILED_PRECONDITION:
+            # Outside a conditional write (those catch it themselves) this is a query Firestore
+            # cannot serve, such as one that needs a composite index.
+            return DatabaseError("Firestore refused the request: failed precondition (a query may need an index).")
+        if code == NOT_FOUND:
+            return DocumentNotFound("Firestore found no such document or database.")
+        return error_for_code(code, exc.message or "")
+    if isinstance(exc, auth.RefreshError):
+        return Unauthorized("Could not obtain a Google access token with the configured credentials.")
+    if isinstance(exc, auth.TransportError):
+        return BackendUnavailable("Could not reach the Google authentication service.")
+    if isinstance(exc, auth.GoogleAuthError):
+        return Unauthorized("The Google credentials are unusable.")
+    import grpc  # type: ignore[import-untyped]
+
+    if isinstance(exc, grpc.RpcError):
+        status = exc.code() if hasattr(exc, "code") else None
+        return error_for_code(status.value[0] if status is not None else -1)
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return BackendUnavailable("Firestore could not be reached.")
+    return DatabaseError(f"The firestore backend failed ({type(exc).__name__}).")

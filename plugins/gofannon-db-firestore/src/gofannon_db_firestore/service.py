@@ -1,0 +1,471 @@
+"""The ``firestore`` backend: one Firestore collection per gofannon-db collection.
+
+Revisions are stored in each document's ``_rev`` field (``core.codec.new_revision``).
+A conditional write reads the document, compares ``_rev`` and then writes with the
+read's ``update_time`` as a precondition, so the server refuses it if anything wrote in
+between: no check-then-write race, and no transaction locks to wait on. ``create`` is
+Firestore's ``create()``.
+
+Bulk writes go through the ``BatchWrite`` RPC (``BulkWriteBatch``), which is not atomic
+and reports a status per write: a stale revision fails alone. Listing pages with cursors
+ordered by document id. Every RPC gets the configured timeout and a retry policy bounded
+by it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from gofannon_db import query
+from gofannon_db.codec import new_revision
+from gofannon_db.errors import DatabaseError, DocumentNotFound, InvalidName, RevisionConflict
+from gofannon_db.service import DEFAULT_PAGE_SIZE, DatabaseService
+from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+from gofannon_db.validation import validate_doc_id
+
+from .client import build_client, retry_policy
+from .config import FirestoreConfig
+from .errors import NOT_FOUND, OK, RETRYABLE_CODES, error_for_code, translate_error
+from .values import (
+    MAX_REVISION_BYTES,
+    REV_FIELD,
+    decode_document,
+    encode_document,
+    field_path_parts,
+    stored_size,
+)
+
+if TYPE_CHECKING:
+    from google.cloud.firestore import Client, CollectionReference, DocumentReference
+
+    # Typed loosely on purpose: the SDK's generics changed across the supported versions.
+    DocumentSnapshot = Any
+    Query = Any
+
+__all__ = ["FirestoreDatabaseService"]
+
+BATCH_WRITES = 500
+"""Most writes in one BatchWrite/Commit request."""
+BATCH_BYTES = 8 * 1024 * 1024
+"""Keep one request well under Firestore's 10 MiB request limit."""
+BATCH_READS = 500
+"""Documents per BatchGetDocuments call."""
+_MAX_COLLECTION_ID = 63
+
+
+class FirestoreDatabaseService(DatabaseService):
+    """gofannon-db on Cloud Firestore (native mode) or its emulator."""
+
+    provider_name = "firestore"
+    max_document_bytes = 1_048_576
+    """Firestore's document limit, counted as Firestore counts it (see :meth:`document_size`)."""
+
+    def __init__(
+        self,
+        config: FirestoreConfig | None = None,
+        *,
+        client: Client | None = None,
+        collection_prefix: str | None = None,
+    ) -> None:
+        config = config or FirestoreConfig()
+        prefix = config.collection_prefix if collection_prefix is None else collection_prefix
+        super().__init__(collection_prefix=prefix)
+        self.config = config
+        self.timeout = config.timeout
+        self._retry = retry_policy(config.timeout)
+        try:
+            self._client = client if client is not None else build_client(config)
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            raise translate_error(exc) from exc
+        # Sizes are checked before the collection is known: count the longest collection id.
+        self._collection_bytes = len(prefix.encode("utf-8")) + _MAX_COLLECTION_ID
+
+    def __repr__(self) -> str:
+        where = f"emulator={self.config.emulator_host!r}" if self.config.emulator_host else "cloud"
+        prefix = f" prefix={self.collection_prefix!r}" if self.collection_prefix else ""
+        return (
+            f"<{type(self).__name__} provider={self.provider_name!r} project={self._client.project!r} "
+            f"database={self.config.database!r} {where}{prefix}>"
+        )
+
+    @property
+    def client(self) -> Client:
+        """The underlying ``google.cloud.firestore.Client``."""
+        return self._client
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def _rpc(self) -> dict[str, Any]:
+        return {"retry": self._retry, "timeout": self.timeout}
+
+    def _collection(self, collection: str) -> CollectionReference:
+        return self._client.collection(collection)
+
+    def _ref(self, collection: str, doc_id: str) -> DocumentReference:
+        return self._client.collection(collection).document(doc_id)
+
+    def document_size(self, doc_id: str, body: Document) -> int:
+        """Firestore's count for the stored form of ``body``, never below the real one.
+
+        The collection id is counted at its longest (prefix + 63 characters) and the
+        revision at :data:`~gofannon_db_firestore.values.MAX_REVISION_BYTES`, because the
+        core checks sizes before either is known.
+        """
+        fields = encode_document(body, "0" * MAX_REVISION_BYTES)
+        return stored_size(self._collection_bytes, doc_id, fields)
+
+    @staticmethod
+    def _revision(snapshot: DocumentSnapshot, fields: dict[str, Any]) -> str:
+        """The stored ``_rev``; for a document written by another tool, one derived from its update time."""
+        rev = fields.get(REV_FIELD)
+        if isinstance(rev, str) and rev:
+            return rev
+        updated = snapshot.update_time
+        stamp = int(updated.timestamp() * 1_000_000) if updated is not None else 0
+        return f"0-{stamp:x}"
+
+    def _document(self, snapshot: DocumentSnapshot) -> Document:
+        fields = snapshot.to_dict() or {}
+        return {"_id": snapshot.id, "_rev": self._revision(snapshot, fields), **decode_document(fields)}
+
+    def _check_revision(self, snapshot: DocumentSnapshot, doc_id: str, expected_rev: str) -> None:
+        if not snapshot.exists:
+            raise RevisionConflict(f"Document {doc_id!r} does not exist, so _rev {expected_rev!r} is stale.")
+        current = self._revision(snapshot, snapshot.to_dict() or {})
+        if current != expected_rev:
+            raise RevisionConflict(f"Document {doc_id!r} is at revision {current!r}, not {expected_rev!r}.")
+
+    @staticmethod
+    def _replacement(fields: dict[str, Any], snapshot: DocumentSnapshot) -> dict[str, Any]:
+        """``update()`` arguments that turn the stored document into exactly ``fields``.
+
+        ``update`` (unlike ``set``) takes a last-update-time precondition, so it must also
+        delete the stored top-level fields the new version no longer has.
+        """
+        from google.cloud.firestore import DELETE_FIELD
+        from google.cloud.firestore_v1.field_path import FieldPath
+
+        updates: dict[str, Any] = {FieldPath(key).to_api_repr(): value for key, value in fields.items()}
+        for key in snapshot.to_dict() or {}:
+            if key not in fields:
+                updates[FieldPath(key).to_api_repr()] = DELETE_FIELD
+        return updates
+
+    def _get_snapshots(self, collection: str, doc_ids: list[str]) -> dict[str, DocumentSnapshot]:
+        found: dict[str, DocumentSnapshot] = {}
+        for start in range(0, len(doc_ids), BATCH_READS):
+            refs = [self._ref(collection, doc_id) for doc_id in doc_ids[start : start + BATCH_READS]]
+            for snapshot in self._client.get_all(refs, **self._rpc):
+                found[snapshot.id] = snapshot
+        return found
+
+    # ------------------------------------------------------------------ core hooks
+
+    def _get(self, collection: str, doc_id: str) -> Document:
+        snapshot = self._ref(collection, doc_id).get(**self._rpc)
+        if not snapshot.exists:
+            raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
+        return self._document(snapshot)
+
+    def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
+        from google.api_core import exceptions as api
+
+        ref = self._ref(collection, doc_id)
+        rev = new_revision(expected_rev)
+        fields = encode_document(body, rev)
+        if expected_rev is None:
+            ref.set(fields, **self._rpc)
+            return rev
+        snapshot = ref.get(**self._rpc)
+        self._check_revision(snapshot, doc_id, expected_rev)
+        option = self._client.write_option(last_update_time=snapshot.update_time)
+        try:
+            ref.update(self._replacement(fields, snapshot), option=option, **self._rpc)
+        except (api.FailedPrecondition, api.NotFound, api.Aborted) as exc:
+            raise RevisionConflict(f"Document {doc_id!r} changed while it was being saved.") from exc
+        return rev
+
+    def _create(self, collection: str, doc_id: str, body: Document) -> str:
+        from google.api_core import exceptions as api
+
+        rev = new_revision()
+        try:
+            self._ref(collection, doc_id).create(encode_document(body, rev), **self._rpc)
+        except api.AlreadyExists as exc:
+            raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.") from exc
+        return rev
+
+    def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
+        from google.api_core import exceptions as api
+
+        ref = self._ref(collection, doc_id)
+        if rev is None:
+            try:
+                ref.delete(option=self._client.write_option(exists=True), **self._rpc)
+            except api.NotFound as exc:
+                raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.") from exc
+            return
+        snapshot = ref.get(**self._rpc)
+        if not snapshot.exists:
+            raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
+        self._check_revision(snapshot, doc_id, rev)
+        try:
+            ref.delete(option=self._client.write_option(last_update_time=snapshot.update_time), **self._rpc)
+        except (api.FailedPrecondition, api.NotFound, api.Aborted) as exc:
+            raise RevisionConflict(f"Document {doc_id!r} changed while it was being deleted.") from exc
+
+    def _list_all(self, collection: str) -> list[Document]:
+        return list(self._iter_all(collection, DEFAULT_PAGE_SIZE))
+
+    # ------------------------------------------------------------------ streaming and queries
+
+    def _pages(self, base: Query, page_size: int, limit: int | None = None) -> Iterator[DocumentSnapshot]:
+        """Snapshots of ``base`` ordered by document id, ``page_size`` per request, resuming after a cursor."""
+        from google.cloud.firestore_v1.field_path import FieldPath
+
+        ordered = base.order_by(FieldPath.document_id())
+        last: DocumentSnapshot | None = None
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = page_size if remaining is None else min(page_size, remaining)
+            page_query = ordered.limit(size)
+            if last is not None:
+                page_query = page_query.start_after(last)
+            page = page_query.get(**self._rpc)
+            yield from page
+            if remaining is not None:
+                remaining -= len(page)
+            if len(page) < size:
+                return
+            last = page[-1]
+
+    def _iter_all(self, collection: str, page_size: int) -> Iterator[Document]:
+        for snapshot in self._pages(self._collection(collection), page_size):
+            yield self._document(snapshot)
+
+    def _find(
+        self,
+        collection: str,
+        selector: dict[str, query.Scalar],
+        fields: list[str] | None,
+        limit: int | None,
+    ) -> list[Document]:
+        from google.cloud.firestore_v1.base_query import FieldFilter
+        from google.cloud.firestore_v1.field_path import FieldPath
+
+        base: Any = self._collection(collection)
+        for path, value in selector.items():
+            if path == "_id":
+                if not _is_doc_id(value):
+                    return []
+                base = base.where(filter=FieldFilter(FieldPath.document_id(), "==", base.document(value)))
+            else:
+                base = base.where(filter=FieldFilter(FieldPath(*field_path_parts(path)).to_api_repr(), "==", value))
+        if fields is not None:
+            base = base.select(_projection(fields))
+        found: list[Document] = []
+        for snapshot in self._pages(base, DEFAULT_PAGE_SIZE, limit):
+            doc = self._document(snapshot)
+            found.append(query.project(doc, fields) if fields is not None else doc)
+        return found
+
+    def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
+        """A no-op: Firestore indexes every field automatically, and ``find`` only needs equality."""
+
+    def _count(self, collection: str) -> int:
+        aggregation: Any = self._collection(collection).count(alias="n")  # type: ignore[no-untyped-call]
+        results = aggregation.get(**self._rpc)
+        return sum(int(result.value) for batch in results for result in batch)
+
+    def _list_collections(self) -> list[str]:
+        return [collection.id for collection in self._client.collections(**self._rpc)]
+
+    def _drop_collection(self, collection: str) -> None:
+        base = self._collection(collection).select([])
+        while True:
+            page = base.limit(BATCH_WRITES).get(**self._rpc)
+            if not page:
+                return
+            batch = self._client.batch()
+            for snapshot in page:
+                batch.delete(snapshot.reference)
+            batch.commit(**self._rpc)
+
+    def _ping(self) -> dict[str, Any]:
+        from google.cloud.firestore import __version__ as sdk_version
+
+        next(iter(self._client.collections(**self._rpc)), None)
+        return {
+            "project": self._client.project,
+            "database": self.config.database,
+            "emulator": self.config.emulator_host,
+            "client": f"google-cloud-firestore {sdk_version}",
+        }
+
+    def _close(self) -> None:
+        self._client.close()  # type: ignore[no-untyped-call]
+
+    def _translate_error(self, exc: Exception) -> DatabaseError:
+        return translate_error(exc)
+
+    # ------------------------------------------------------------------ batches
+
+    def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
+        snapshots = self._get_snapshots(collection, doc_ids)
+        found: dict[str, Document | None] = {}
+        for doc_id in doc_ids:
+            snapshot = snapshots.get(doc_id)
+            found[doc_id] = self._document(snapshot) if snapshot is not None and snapshot.exists else None
+        return found
+
+    def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+        results: list[BulkResult | None] = [None] * len(writes)
+        chunks = _chunks(writes, lambda write: self.document_size(write.doc_id, write.body))
+        for number, chunk in enumerate(chunks):
+            try:
+                self._save_chunk(collection, writes, chunk, results)
+            except Exception as exc:
+                # The whole request failed (server unreachable, credentials refused): every
+                # write not yet reported fails with the same error, without more waiting.
+                error = exc if isinstance(exc, DatabaseError) else translate_error(exc)
+                for rest in chunks[number:]:
+                    for index in rest:
+                        if results[index] is None:
+                            results[index] = bulk_error(writes[index].doc_id, error)
+                break
+        return [result for result in results if result is not None]
+
+    def _save_chunk(
+        self, collection: str, writes: list[BulkWrite], chunk: list[int], results: list[BulkResult | None]
+    ) -> None:
+        conditional = [writes[index].doc_id for index in chunk if writes[index].expected_rev is not None]
+        snapshots = self._get_snapshots(collection, conditional) if conditional else {}
+        pending: list[tuple[int, _Write]] = []
+        revs: dict[int, str] = {}
+        for index in chunk:
+            write = writes[index]
+            revs[index] = rev = new_revision(write.expected_rev)
+            fields = encode_document(write.body, rev)
+            ref = self._ref(collection, write.doc_id)
+            if write.expected_rev is None:
+                pending.append((index, _Write("set", ref, fields)))
+                continue
+            snapshot = snapshots[write.doc_id]
+            try:
+                self._check_revision(snapshot, write.doc_id, write.expected_rev)
+            except RevisionConflict as conflict:
+                results[index] = bulk_error(write.doc_id, conflict)
+                continue
+            option = self._client.write_option(last_update_time=snapshot.update_time)
+            pending.append((index, _Write("update", ref, self._replacement(fields, snapshot), option)))
+        for index, code, message in self._batch_write(pending):
+            doc_id = writes[index].doc_id
+            if code == OK:
+                results[index] = bulk_ok(doc_id, revs[index])
+            else:
+                results[index] = bulk_error(doc_id, error_for_code(code, message, doc_id=doc_id))
+
+    def _batch_write(self, pending: list[tuple[int, _Write]]) -> Iterator[tuple[int, int, str]]:
+        """Send writes with BatchWrite; yield ``(index, status code, message)`` for each.
+
+        Writes the server reports as not applied for a transient reason are resent, with
+        backoff, while the timeout allows.
+        """
+        from google.cloud.firestore_v1.bulk_batch import BulkWriteBatch
+
+        deadline = time.monotonic() + self.timeout
+        delay = 0.05
+        while pending:
+            batch = BulkWriteBatch(self._client)
+            for _, write in pending:
+                write.add_to(batch)
+            response = batch.commit(**self._rpc)
+            again: list[tuple[int, _Write]] = []
+            for (index, write), status in zip(pending, response.status, strict=True):
+                if status.code in RETRYABLE_CODES and time.monotonic() + delay < deadline:
+                    again.append((index, write))
+                else:
+                    yield index, status.code, status.message
+            pending = again
+            if pending:
+                time.sleep(delay)
+                delay *= 2
+
+    def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
+        unique = list(dict.fromkeys(doc_ids))  # BatchWrite allows one write per document
+        outcome: dict[str, BulkResult] = {}
+        for start in range(0, len(unique), BATCH_WRITES):
+            chunk = unique[start : start + BATCH_WRITES]
+            pending = [(index, _Write("delete", self._ref(collection, doc_id))) for index, doc_id in enumerate(chunk)]
+            try:
+                for index, code, message in self._batch_write(pending):
+                    doc_id = chunk[index]
+                    if code in (OK, NOT_FOUND):
+                        outcome[doc_id] = bulk_ok(doc_id, None)
+                    else:
+                        outcome[doc_id] = bulk_error(doc_id, error_for_code(code, message))
+            except Exception as exc:
+                error = exc if isinstance(exc, DatabaseError) else translate_error(exc)
+                for doc_id in unique[start:]:
+                    outcome.setdefault(doc_id, bulk_error(doc_id, error))
+                break
+        return [outcome[doc_id] for doc_id in doc_ids]
+
+
+class _Write(NamedTuple):
+    """One write of a batch, kept so that it can be resent."""
+
+    kind: str
+    ref: DocumentReference
+    data: Any = None
+    option: Any = None
+
+    def add_to(self, batch: Any) -> None:
+        if self.kind == "set":
+            batch.set(self.ref, self.data)
+        elif self.kind == "update":
+            batch.update(self.ref, self.data, self.option)
+        else:
+            batch.delete(self.ref)
+
+
+def _is_doc_id(value: object) -> bool:
+    try:
+        validate_doc_id(value)
+    except InvalidName:
+        return False
+    return True
+
+
+def _projection(fields: list[str]) -> list[str]:
+    """Firestore field paths to select for ``fields``; ``_id`` is the document name, not a field."""
+    from google.cloud.firestore_v1.field_path import FieldPath
+
+    parts = sorted({field_path_parts(path) for path in fields if path != "_id"})
+    kept: list[tuple[str, ...]] = []
+    for path in parts:  # sorted: an ancestor comes before its descendants
+        if not any(path[: len(ancestor)] == ancestor for ancestor in kept):
+            kept.append(path)
+    return [FieldPath(*path).to_api_repr() for path in kept]
+
+
+def _chunks(writes: list[BulkWrite], size_of: Any) -> list[list[int]]:
+    """Indexes of ``writes`` grouped into requests of at most 500 writes and ~8 MiB."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    current_bytes = 0
+    for index, write in enumerate(writes):
+        size = int(size_of(write))
+        if current and (len(current) >= BATCH_WRITES or current_bytes + size > BATCH_BYTES):
+            chunks.append(current)
+            current, current_bytes = [], 0
+        current.append(index)
+        current_bytes += size
+    if current:
+        chunks.append(current)
+    return chunks

@@ -1,0 +1,24 @@
+"""The whole conformance suite against the official Firestore emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from gofannon_db.service import DatabaseService
+from gofannon_db.testing import ConformanceSuite
+from tests.firestore.conftest import make_service
+from tests.servers.firestore import FirestoreServer
+
+
+class TestFirestoreConformance(ConformanceSuite):
+    @pytest.fixture
+    def service(self, firestore_emulator: FirestoreServer) -> Iterator[DatabaseService]:
+        with make_service(firestore_emulator) as service:
+            yield service
+
+    @pytest.fixture
+    def prefixed_service(self, firestore_emulator: FirestoreServer) -> Iterator[DatabaseService]:
+        with make_service(firestore_emulator, collection_prefix="pfx-") as service:
+            yield service
