@@ -63,3 +63,10 @@ def types(session: nox.Session) -> None:
     """mypy, strict, on the core and every plugin."""
     session.install("mypy>=1.10", "./core", *PLUGINS, "-r", "tests/requirements.txt")
     session.run("mypy", "core/src", *(f"{plugin}/src" for plugin in PLUGINS))
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks on the real servers; writes docs/benchmarks.md. Not run by default. ``nox -s bench -- --quick``."""
+    session.install("./core", *PLUGINS)
+    session.run("python", "-m", "bench.run", *session.posargs, env={"NO_GCE_CHECK": "true"})
