@@ -33,6 +33,7 @@ from gofannon_db.errors import BackendUnavailable, DatabaseError, DocumentNotFou
 from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 
+from . import logfilter
 from .errors import error_code, translate
 from .expressions import Expression
 from .values import FLOATS_ATTRIBUTE, AttributeValue, decode_item, encode_body, index_key, item_size
@@ -99,6 +100,29 @@ def _index_fields(attribute: str) -> list[str] | None:
     return fields if isinstance(fields, list) and all(isinstance(f, str) for f in fields) else None
 
 
+_loader_lock = threading.Lock()
+_shared_loader: Any = None
+
+
+def _botocore_session() -> Any:
+    """A fresh botocore session that shares one data loader with every other service.
+
+    Loading the service and endpoint models is most of the cost of a new client
+    (~0.3 s); the loader caches them, so sharing it makes later services cheap.
+    Sessions stay separate, so do credentials.
+    """
+    import botocore.session  # type: ignore[import-untyped]
+
+    global _shared_loader
+    session = botocore.session.Session()
+    with _loader_lock:
+        if _shared_loader is None:
+            _shared_loader = session.get_component("data_loader")
+        else:
+            session.register_component("data_loader", _shared_loader)
+    return session
+
+
 def _chunks(items: list[_T], size: int) -> Iterator[list[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -126,6 +150,7 @@ class DynamoDBDatabaseService(DatabaseService):
         collection_prefix: str = "",
     ) -> None:
         super().__init__(collection_prefix=collection_prefix)
+        logfilter.install()
         import boto3  # type: ignore[import-untyped]
         from botocore.config import Config  # type: ignore[import-untyped]
 
@@ -141,6 +166,7 @@ class DynamoDBDatabaseService(DatabaseService):
         )
         # Credentials go straight into the session: they are never kept on self.
         session = boto3.session.Session(
+            botocore_session=_botocore_session(),
             aws_access_key_id=aws_access_key_id,
             aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token,
