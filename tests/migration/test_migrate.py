@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from gofannon_db import BackendUnavailable, DatabaseService
 from gofannon_db.backends.memory import MemoryDatabaseService
-from gofannon_db.migration import DEFAULT_COLLECTIONS, Progress, migrate, resolve_collections, verify_collection
+from gofannon_db.migration import (
+    DEFAULT_COLLECTIONS,
+    Progress,
+    TqdmProgress,
+    choose_progress,
+    migrate,
+    resolve_collections,
+    verify_collection,
+)
 from gofannon_db.migration.report import CollectionReport
 from gofannon_db.types import BulkResult, BulkWrite, Document
 
@@ -253,3 +262,22 @@ def test_bad_batch_size_is_refused(
 
     with pytest.raises(InvalidQuery):
         migrate(source, target, ["agents"], batch_size=batch_size)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_only(source: MemoryDatabaseService, target: MemoryDatabaseService) -> None:
+    fill(source, "agents", sample_documents(30))
+    terminal = FakeTerminal()
+    progress = choose_progress(stream=terminal)
+    assert isinstance(progress, TqdmProgress)
+    assert migrate(source, target, ["agents"], batch_size=10, verify=True, progress=progress).ok
+    shown = terminal.getvalue()
+    assert "agents" in shown
+    assert "verify agents" in shown
+    assert "30/30" in shown
+    assert type(choose_progress(quiet=True, stream=terminal)) is Progress
+    assert type(choose_progress(stream=io.StringIO())) is Progress

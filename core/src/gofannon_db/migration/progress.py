@@ -42,7 +42,7 @@ class TqdmProgress(Progress):
 
         tqdm = importlib.import_module("tqdm").tqdm  # lazily: only a terminal run pays for it
         self.end()
-        self._bar = tqdm(total=total, desc=label, unit="doc", unit_scale=True, file=self._stream, dynamic_ncols=True)
+        self._bar = tqdm(total=total, desc=label, unit="doc", file=self._stream, dynamic_ncols=True)
 
     def advance(self, count: int) -> None:
         if self._bar is not None:
