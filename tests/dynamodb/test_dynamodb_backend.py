@@ -445,3 +445,13 @@ def test_discovering_the_provider_imports_no_sdk() -> None:
         "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'SDK imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_find_survives_an_index_dropped_behind_its_back(
+    ddb_service: Any, ddb_server: DynamoDBServer, collection: str
+) -> None:
+    ddb_service.ensure_index(collection, ["role"])
+    with make_service(ddb_server) as other:
+        other.drop_collection(collection)
+        other.save(collection, "a", {"role": "user"})  # recreated, without the index
+    assert [doc["_id"] for doc in ddb_service.find(collection, {"role": "user"})] == ["a"]

@@ -30,6 +30,7 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from gofannon_db import query
 from gofannon_db.codec import new_revision
 from gofannon_db.errors import BackendUnavailable, DatabaseError, DocumentNotFound, InvalidQuery, RevisionConflict
+from gofannon_db.redaction import redact_url
 from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 
@@ -179,7 +180,7 @@ class DynamoDBDatabaseService(DatabaseService):
 
     def __repr__(self) -> str:
         prefix = f" prefix={self.collection_prefix!r}" if self.collection_prefix else ""
-        endpoint = f" endpoint={self.endpoint_url!r}" if self.endpoint_url else ""
+        endpoint = f" endpoint={redact_url(self.endpoint_url)!r}" if self.endpoint_url else ""
         return f"<{type(self).__name__} provider='dynamodb' region={self.region!r}{endpoint}{prefix}>"
 
     # ------------------------------------------------------------ tables
@@ -516,6 +517,25 @@ class DynamoDBDatabaseService(DatabaseService):
         fields: list[str] | None,
         limit: int | None,
     ) -> list[Document]:
+        """A Query on a matching index, else a Scan; both filter on the real fields."""
+        try:
+            return self._search(collection, selector, fields, limit, use_index=True)
+        except ClientError as exc:
+            if error_code(exc) not in ("ValidationException", "ResourceNotFoundException"):
+                raise
+            # The cached index may be gone (table dropped and recreated elsewhere): scan.
+            self._forget(collection)
+            return self._search(collection, selector, fields, limit, use_index=False)
+
+    def _search(
+        self,
+        collection: str,
+        selector: dict[str, query.Scalar],
+        fields: list[str] | None,
+        limit: int | None,
+        *,
+        use_index: bool,
+    ) -> list[Document]:
         table = self._table(collection, create=False)
         if table is None:
             return []
@@ -533,7 +553,7 @@ class DynamoDBDatabaseService(DatabaseService):
             tops = dict.fromkeys(["_id", FLOATS_ATTRIBUTE, *(path.split(".")[0] for path in fields)])
             request["ProjectionExpression"] = ", ".join(expression.name(top) for top in tops)
         operation = "scan"
-        picked = self._pick_index(table, selector)
+        picked = self._pick_index(table, selector) if use_index else None
         if picked is None:
             request["ConsistentRead"] = True
         else:
@@ -545,8 +565,7 @@ class DynamoDBDatabaseService(DatabaseService):
         found: list[Document] = []
         for items in self._pages(operation, request):
             for item in items:
-                doc = decode_item(item)
-                found.append(query.project(doc, fields))
+                found.append(query.project(decode_item(item), fields))
                 if limit is not None and len(found) >= limit:
                     return found
         return found
@@ -621,7 +640,7 @@ class DynamoDBDatabaseService(DatabaseService):
                     if error_code(exc) != "ConditionalCheckFailedException":
                         raise
 
-    def _create_index(self, collection: str, attribute: str, name: str) -> None:
+    def _create_index(self, collection: str, attribute: str, name: str, *, retry: bool = True) -> None:
         try:
             self.client.update_table(
                 TableName=collection,
@@ -639,8 +658,25 @@ class DynamoDBDatabaseService(DatabaseService):
         except ClientError as exc:
             # Another process may have created the same index meanwhile: that is success.
             description = self.client.describe_table(TableName=collection)["Table"]
-            if attribute not in _Table.from_description(description).indexes:
-                raise exc from None
+            if attribute in _Table.from_description(description).indexes:
+                return
+            if error_code(exc) not in ("ResourceInUseException", "LimitExceededException") or not retry:
+                raise
+            # Another index is being built and DynamoDB builds one at a time: wait for it, then ask again.
+            self._wait_for_table_idle(collection)
+            self._create_index(collection, attribute, name, retry=False)
+
+    def _wait_for_table_idle(self, collection: str) -> None:
+        """Poll until the table and all its indexes are ACTIVE."""
+        deadline = time.monotonic() + max(self.timeout, 600.0)
+        delay = 0.05
+        while time.monotonic() < deadline:
+            table = self.client.describe_table(TableName=collection)["Table"]
+            indexes = table.get("GlobalSecondaryIndexes", [])
+            if table.get("TableStatus") == "ACTIVE" and all(gsi.get("IndexStatus") == "ACTIVE" for gsi in indexes):
+                return
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
     def _wait_for_index(self, collection: str, attribute: str) -> None:
         """Poll DescribeTable until the index is ACTIVE and backfilled (DynamoDB has no waiter for it)."""
@@ -691,7 +727,7 @@ class DynamoDBDatabaseService(DatabaseService):
         self.client.list_tables(Limit=1)
         info: dict[str, Any] = {"region": self.region}
         if self.endpoint_url:
-            info["endpoint_url"] = self.endpoint_url
+            info["endpoint_url"] = redact_url(self.endpoint_url)
         return info
 
     def _close(self) -> None:
