@@ -110,8 +110,8 @@ def run_ops(backend: Backend, config: OpsConfig) -> dict[str, Paired]:
         timings["delete"] = interleaved(round_index, ours_delete, raw_delete)
         timings["list_all"] = interleaved(round_index, ours_list, raw_list)
         if round_index >= 0:
-            for op, (ours_seconds, raw_seconds) in timings.items():
-                results[op].add_round(ours_seconds, raw_seconds)
+            for op, (ours_timing, raw_timing) in timings.items():
+                results[op].add_round(ours_timing, raw_timing)
     return results
 
 

@@ -66,8 +66,22 @@ def _ops_section(backends: list[BackendResults]) -> str:
         for op, paired in backend.ops.items():
             low, high = paired.spread
             ours, raw = _ms(paired.ours_ms), _ms(paired.raw_ms)
-            rows.append((backend.name, f"`{op}`", ours, raw, f"{paired.ratio:.3f}", f"{low:.2f}-{high:.2f}"))
-    return _table(("backend", "operation", "gofannon-db ms", "raw SDK ms", "ratio", "ratio range over rounds"), rows)
+            cpu = f"{paired.ours_cpu_us:,.0f} / {paired.raw_cpu_us:,.0f}"
+            extra = f"{paired.ours_cpu_us - paired.raw_cpu_us:+,.0f}"
+            rows.append(
+                (backend.name, f"`{op}`", ours, raw, f"{paired.ratio:.3f}", f"{low:.2f}-{high:.2f}", cpu, extra)
+            )
+    header = (
+        "backend",
+        "operation",
+        "gofannon-db ms",
+        "raw SDK ms",
+        "ratio",
+        "ratio range over rounds",
+        "client CPU µs, ours / raw",
+        "extra CPU µs",
+    )
+    return _table(header, rows)
 
 
 def _bulk_section(backends: list[BackendResults]) -> str:
@@ -141,7 +155,9 @@ def render(results: Results) -> str:
         f"{config.list_docs:,}-document collection. Which side goes first alternates by round. "
         "Milliseconds per call (median of rounds); the ratio is gofannon-db / raw, taken per round on paired "
         "batches, median of rounds. Memory has no SDK: its raw side is a dict doing the same storage work, so its "
-        "ratio is the service layer's own cost, not a target.",
+        "ratio is the service layer's own cost, not a target. The CPU columns are this process's CPU time per call "
+        "(median of rounds): the client-side work of each side, which excludes waiting for the server and so is "
+        "much less disturbed by other load than the wall time; *extra CPU* is what gofannon-db adds per call.",
         "",
         _ops_section(results.backends),
         "",

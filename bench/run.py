@@ -56,7 +56,10 @@ def _measure_backend(name: str, config: OpsConfig, bulk_documents: int) -> Backe
             _log(f"{name}: per-operation rounds ({backend.server})")
             result.ops = run_ops(backend, config)
             for op, paired in result.ops.items():
-                _log(f"  {op:12s} ours {paired.ours_ms:8.3f} ms  raw {paired.raw_ms:8.3f} ms  ratio {paired.ratio:.3f}")
+                _log(
+                    f"  {op:12s} ours {paired.ours_ms:8.3f} ms  raw {paired.raw_ms:8.3f} ms  ratio {paired.ratio:.3f}"
+                    f"  CPU {paired.ours_cpu_us:7.0f} / {paired.raw_cpu_us:7.0f} us"
+                )
             if name != "memory":
                 _log(f"{name}: bulk, {bulk_documents:,} documents")
                 result.bulk = run_bulk(backend, bulk_documents)
