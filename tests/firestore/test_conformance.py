@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from gofannon_db.service import DatabaseService
 from gofannon_db.testing import ConformanceSuite
+
 from tests.firestore.conftest import make_service
 from tests.servers.firestore import FirestoreServer
 

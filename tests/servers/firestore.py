@@ -62,7 +62,7 @@ def jar_path() -> Path:
 def _answers_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1.0) as response:
-            return response.status == 200 and response.read().strip() == b"Ok"
+            return bool(response.status == 200 and response.read().strip() == b"Ok")
     except (OSError, urllib.error.URLError, ValueError):
         return False
 

@@ -24,18 +24,47 @@ __all__ = ["build_client", "retry_policy"]
 _SCOPES = ("https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/datastore")
 
 
+def _credentials_from_file(path: str) -> tuple[Any, str | None]:
+    """Credentials from a key file, as ADC would load the file it names."""
+    import json
+    import warnings
+
+    import google.auth
+
+    with open(path, encoding="utf-8") as handle:
+        info = json.load(handle)
+    kind = info.get("type") if isinstance(info, dict) else None
+    if kind == "service_account":
+        from google.oauth2 import service_account
+
+        credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            info, scopes=_SCOPES
+        )
+        return credentials, info.get("project_id")
+    if kind == "authorized_user":
+        from google.oauth2 import credentials as user_credentials
+
+        user = user_credentials.Credentials.from_authorized_user_info(info, scopes=_SCOPES)  # type: ignore[no-untyped-call]
+        return user, info.get("quota_project_id")
+    # Other kinds (external_account, impersonated_service_account, ...): google-auth's
+    # generic loader, which warns about files from untrusted sources; this one is the operator's.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        found: tuple[Any, str | None] = google.auth.load_credentials_from_file(  # type: ignore[no-untyped-call]
+            path, scopes=_SCOPES
+        )
+    return found
+
+
 def _credentials(config: FirestoreConfig) -> tuple[Any, str | None]:
     import google.auth
     from google.auth import exceptions as auth_errors
 
     try:
         if config.credentials_file:
-            found: tuple[Any, str | None] = google.auth.load_credentials_from_file(  # type: ignore[no-untyped-call]
-                config.credentials_file, scopes=_SCOPES
-            )
-            return found
+            return _credentials_from_file(config.credentials_file)
         return google.auth.default(scopes=_SCOPES)
-    except auth_errors.DefaultCredentialsError:
+    except (auth_errors.GoogleAuthError, OSError, ValueError):
         # The SDK's message can quote the key file; name only what to set.
         source = (
             "the file named by GOOGLE_APPLICATION_CREDENTIALS"
