@@ -16,11 +16,11 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-
 from gofannon_db import DatabaseService, Settings, create_database_service
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.server import create_app
 from gofannon_db.server.state import CORE_COLLECTIONS
+
 from tests.servers.couchdb import CouchDBServer, start_couchdb
 from tests.servers.process import ServerStartError, free_port
 

@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-
 from gofannon_db import DatabaseService
 
 AGENTS = "/collections/agents/documents"
@@ -243,7 +242,7 @@ def test_values_round_trip(api: httpx.Client) -> None:
         "neg": -(2**53 - 1),
         "float": 0.1 + 0.2,
         "tiny": 5e-324,
-        "text": "line\nbreak \"quoted\" \u2028 ü 🚀",
+        "text": 'line\nbreak "quoted" \u2028 ü 🚀',
         "nested": {"a": [[1, 2], {"b": None}], "empty": {}, "list": []},
     }
     assert api.put(url("values"), json=doc).status_code == 200

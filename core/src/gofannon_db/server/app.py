@@ -14,7 +14,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from .. import __version__
 from ..fastapi import SafeJSONResponse, add_exception_handlers
@@ -72,6 +74,7 @@ def create_app(
     app.state.gofannon = state
     add_exception_handlers(app)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(router)
     return app
 
@@ -108,6 +111,29 @@ def _validation_error(request: Request, exc: Exception) -> Response:
         for issue in issues
     ]
     return SafeJSONResponse({"detail": detail, "errors": errors}, status_code=422)
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    """``{"detail": ...}`` for 404/405 and friends, with a complete ``Allow`` header on 405.
+
+    Starlette answers 405 with the methods of the first route whose path matched; a
+    document URL has three routes (GET, PUT, DELETE), so gather them all.
+    """
+    if not isinstance(exc, StarletteHTTPException):  # pragma: no cover - registered for HTTPException only
+        raise exc
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allowed: set[str] = set()
+        # The service's own router, not the app's copy of it: FastAPI versions wrap included routers differently.
+        for route in (*request.app.router.routes, *router.routes):
+            methods = getattr(route, "methods", None)
+            if methods and route.matches({**request.scope, "method": "GET"})[0] is not Match.NONE:
+                allowed |= set(methods)
+        if allowed:
+            headers["Allow"] = ", ".join(sorted(allowed))
+    if exc.status_code in {204, 304}:
+        return Response(status_code=exc.status_code, headers=headers)
+    return SafeJSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
 
 app = create_app()

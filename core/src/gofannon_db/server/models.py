@@ -76,7 +76,7 @@ class DocumentPage(BaseModel):
 class FindRequest(BaseModel):
     """Equality query: every ``selector`` field (dotted for nested) must equal its JSON scalar."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     selector: dict[str, Any] = Field(examples=[{"owner.name": "Ada"}])
     fields: list[str] | None = Field(default=None, description="Project to these dotted fields; _id is always kept.")
