@@ -187,6 +187,11 @@ def render(results: Results) -> str:
                 ("", ""),
                 [
                     ("median", f"{startup.seconds * 1000:.0f} ms"),
+                    ("of which `import gofannon_db`", f"{startup.import_seconds * 1000:.0f} ms"),
+                    (
+                        "of which creating the service (plugin discovery)",
+                        f"{(startup.seconds - startup.import_seconds) * 1000:.0f} ms",
+                    ),
                     ("samples (ms)", samples),
                     ("bare interpreter start-up", f"{startup.interpreter_seconds * 1000:.0f} ms"),
                     ("providers installed (entry points)", ", ".join(startup.providers)),
