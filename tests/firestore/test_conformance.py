@@ -13,6 +13,11 @@ from tests.servers.firestore import FirestoreServer
 
 
 class TestFirestoreConformance(ConformanceSuite):
+    concurrency_increments = 5
+    """8 threads x 5 landed writes: each attempt is three RPCs (read, read, conditional update)
+    and only one contender in eight wins a round, so the default 10 takes ~25 s on a busy
+    2-core machine without testing anything more."""
+
     @pytest.fixture
     def service(self, firestore_emulator: FirestoreServer) -> Iterator[DatabaseService]:
         with make_service(firestore_emulator) as service:

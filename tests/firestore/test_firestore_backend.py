@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import logging
 import subprocess
 import sys
 import threading
@@ -245,6 +246,9 @@ def test_find_pages_and_stops_at_the_limit(firestore_service: FirestoreDatabaseS
     assert len(firestore_service.find(collection, {"k": 1}, limit=501)) == 501
     assert rpcs.calls == {"run_query": 2}
     assert len(firestore_service.find(collection, {"k": 1})) == 1200
+    projected = firestore_service.find(collection, {"k": 1}, fields=["k"])
+    assert len({doc["_id"] for doc in projected}) == 1200
+    assert projected[0] == {"_id": "d0000", "k": 1}
 
 
 def test_count_is_an_aggregation_returning_an_int(firestore_service: FirestoreDatabaseService, collection: str) -> None:
@@ -296,6 +300,30 @@ def test_emulator_without_a_project_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError) as excinfo:
         create_database_service(Settings({}, DATABASE_PROVIDER="firestore", FIRESTORE_EMULATOR_HOST="127.0.0.1:1"))
     assert "FIRESTORE_PROJECT_ID" in excinfo.value.detail
+
+
+def test_emulator_mode_never_looks_for_cloud_credentials(
+    firestore_emulator: FirestoreServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an emulator host, neither Application Default Credentials nor the metadata server are consulted."""
+    import google.auth
+    from google.auth.compute_engine import _metadata
+
+    def forbidden(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a cloud credential lookup happened in emulator mode")
+
+    monkeypatch.setattr(google.auth, "default", forbidden)
+    monkeypatch.setattr(_metadata, "ping", forbidden)
+    monkeypatch.setattr(_metadata, "is_on_gce", forbidden)
+    settings = Settings(
+        {},
+        DATABASE_PROVIDER="firestore",
+        FIRESTORE_EMULATOR_HOST=firestore_emulator.host,
+        FIRESTORE_PROJECT_ID=firestore_emulator.project_id,
+    )
+    with create_database_service(settings) as service:
+        service.save("things", "doc", {"x": 1})
+        assert service.get("things", "doc")["x"] == 1
 
 
 def test_plugin_discovery_imports_no_google_sdk() -> None:
@@ -362,7 +390,7 @@ def token_server() -> Iterator[str]:
     class Refuse(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = json.dumps({"error": "invalid_grant", "error_description": f"Invalid JWT {SECRET}"}).encode()
+            body = json.dumps({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}).encode()
             self.send_response(400)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -404,9 +432,12 @@ def _service_account_file(directory: Path, token_uri: str) -> Path:
     return path
 
 
-def test_credentials_file_is_used_and_never_shown(tmp_path: Path, token_server: str) -> None:
+def test_credentials_file_is_used_and_never_shown(
+    tmp_path: Path, token_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
     """No Firestore RPC (no traffic may leave 127.0.0.1): the key's project is used, a refused token
     is Unauthorized, and neither the key nor the server's words appear anywhere."""
+    caplog.set_level(logging.DEBUG)
     key_file = _service_account_file(tmp_path, token_server)
     settings = Settings({}, DATABASE_PROVIDER="firestore", GOOGLE_APPLICATION_CREDENTIALS=str(key_file))
     service = create_database_service(settings)
@@ -422,6 +453,8 @@ def test_credentials_file_is_used_and_never_shown(tmp_path: Path, token_server: 
         assert isinstance(error, Unauthorized)
         assert SECRET not in str(error)
         assert "PRIVATE KEY" not in str(error)
+        assert SECRET not in caplog.text
+        assert "PRIVATE KEY" not in caplog.text
     finally:
         service.close()
 
