@@ -57,6 +57,18 @@ def test_serve_with_reload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         assert client.get("/collections/users/documents/u1").json()["n"] == 1
 
 
+def test_uvicorn_runs_the_importable_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [name for name in os.environ if name.startswith(("DATABASE_", "GOFANNON_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("GOFANNON_SERVE_COLLECTIONS", "notes")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    argv = [sys.executable, "-m", "uvicorn", "gofannon_db.server.app:app", "--host", "127.0.0.1", "--port", str(port)]
+    with ServerProcess("uvicorn", argv, ready=lambda: http_status(url + "/health") == 200, startup_timeout=60):
+        assert httpx.get(url + "/collections", timeout=30).json() == {"collections": ["notes"]}
+        assert httpx.put(url + "/collections/notes/documents/n1", json={}, timeout=30).status_code == 200
+
+
 def test_serve_with_a_bad_configuration_is_one_line_and_exit_1() -> None:
     assert SCRIPT
     result = subprocess.run(

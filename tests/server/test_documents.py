@@ -141,6 +141,7 @@ def test_bare_and_weak_if_match_are_accepted(api: httpx.Client) -> None:
         "back\\slash",
         "dots.in.id",
         "~tilde;semi,comma=eq",
+        "replacement \ufffd char",
     ],
 )
 def test_ids_round_trip_through_the_path(api: httpx.Client, doc_id: str) -> None:
@@ -169,6 +170,8 @@ def test_ids_round_trip_through_the_path(api: httpx.Client, doc_id: str) -> None
         ("tab%09x", "control"),
         ("nul%00x", "control"),
         ("x" * 513, "512"),
+        ("caf%E9", "UTF-8"),
+        ("%FF%FE", "UTF-8"),
     ],
 )
 def test_bad_ids_are_400_naming_the_problem(api: httpx.Client, raw_id: str, problem: str) -> None:

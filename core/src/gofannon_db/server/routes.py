@@ -15,11 +15,12 @@ import uuid
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Annotated, Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from ..errors import DatabaseError, InvalidDocument
+from ..errors import DatabaseError, InvalidDocument, InvalidName
 from ..fastapi import SafeJSONResponse
 from ..plugins import get_registry
 from ..service import DatabaseService
@@ -85,16 +86,31 @@ def _collection(
     return collection
 
 
+def _doc_id(
+    request: Request,
+    doc_id: Annotated[
+        str,
+        Path(
+            description="The document id, percent-encoded: any text without '/' or control characters, "
+            "not starting with '_'.",
+            examples=["ada lovelace+1"],
+        ),
+    ],
+) -> str:
+    # Servers decode the path leniently: bytes that are not UTF-8 become U+FFFD, which
+    # would silently store the document under another id. Refuse that instead.
+    raw_path = request.scope.get("raw_path")
+    if "\ufffd" in doc_id and isinstance(raw_path, bytes):
+        try:
+            unquote_to_bytes(raw_path).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidName("The document id in the URL is not UTF-8 once percent-decoded.") from None
+    return doc_id
+
+
 Service = Annotated[DatabaseService, Depends(_service)]
 Collection = Annotated[str, Depends(_collection)]
-DocId = Annotated[
-    str,
-    Path(
-        description="The document id, percent-encoded: any text without '/' or control characters, "
-        "not starting with '_'.",
-        examples=["ada lovelace+1"],
-    ),
-]
+DocId = Annotated[str, Depends(_doc_id)]
 IfMatch = Annotated[
     str | None,
     Header(description='Only write/delete if the document is still at this revision: its ETag, e.g. "1-abc".'),
