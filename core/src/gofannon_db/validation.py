@@ -125,7 +125,7 @@ def validate_document(doc: object, doc_id: str) -> dict[str, Any]:
             continue
         if key.startswith("_") and key not in _TOP_LEVEL_META:
             raise InvalidDocument(f"Top-level key {key!r} is reserved: only _id and _rev may start with '_'.", path=key)
-        body[key] = _copy_value(value, (key,), 2)
+        body[_check_key(key, ())] = _copy_value(value, (key,), 2)
     return body
 
 

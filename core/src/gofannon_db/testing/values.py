@@ -78,6 +78,8 @@ BAD_VALUES: dict[str, tuple[dict[str, Any], str]] = {
     "lone_surrogate": ({"s": "ok \ud800 not"}, "s"),
     "lone_surrogate_key": ({"m": {"\udfff": 1}}, "m"),
     "empty_key": ({"m": {"": 1}}, "m"),
+    "empty_top_level_key": ({"": 1}, "(document)"),
+    "lone_surrogate_top_level_key": ({"\udc80": 1}, "(document)"),
     "dunder_key": ({"m": {"__name__": 1}}, "__name__"),
     "dunder_key_in_list": ({"m": [{"__x__": 1}]}, "__x__"),
     "reserved_top_level_key": ({"_secret": 1}, "_secret"),
