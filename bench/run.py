@@ -75,6 +75,14 @@ def _measure_backend(name: str, config: OpsConfig, bulk_documents: int) -> Backe
     return result
 
 
+def _checkpoint(results: Results, output: Path, started: float) -> None:
+    """Write what has been measured so far, so an interrupted run still leaves its figures (marked partial)."""
+    results.environment.load_after = load_average()
+    results.seconds = time.perf_counter() - started
+    results.migration_note = results.migration_note or "not reached yet (partial report of an unfinished run)."
+    write(results, output)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: few rounds, small bulk sizes")
@@ -101,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         results.backends.append(backend)
         if backend.server:
             results.environment.servers[name] = backend.server
+        _checkpoint(results, output, started)
     if "memory" in names:
         _log(f"memory provider throughput ({mode.memory_calls:,} calls x {mode.memory_repeats})")
         results.memory = run_memory_throughput(mode.memory_calls, mode.memory_repeats)
@@ -108,10 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"start-up, {mode.startup_samples} fresh interpreters")
         results.startup = run_startup(mode.startup_samples)
         _log(f"  {results.startup.seconds * 1000:.0f} ms; third-party: {', '.join(results.startup.third_party)}")
+        _checkpoint(results, output, started)
     if args.no_migration:
         results.migration_note = "skipped (--no-migration)."
     else:
-        _log("migration")
+        _log("migration (bench.migration)")
         results.migration_markdown, results.migration_note = migration_hook.run(quick=args.quick)
     results.environment.load_after = load_average()
     results.seconds = time.perf_counter() - started
