@@ -233,8 +233,8 @@ def test_document_size_matches_the_server_at_the_limit(ddb_service: Any, collect
     }
     limit = ddb_service.max_document_bytes
     assert limit == 409_600
-    body["data"] = "x" * (limit - ddb_service.document_size("doc", body))
-    assert ddb_service.document_size("doc", body) == limit
+    body["data"] = "x" * (limit - ddb_service.document_size(collection, "doc", body))
+    assert ddb_service.document_size(collection, "doc", body) == limit
     rev = "0" * REV_RESERVE  # the revision length the size model reserves
     item = {"_id": {"S": "doc"}, "_rev": {"S": rev}, **encode_body(body)}
     ddb_service.save(collection, "warm", {})
@@ -252,7 +252,7 @@ def test_a_server_size_refusal_is_413(ddb_service: Any, collection: str) -> None
     ddb_service.save(collection, "doc", {"k": "v"})
     ddb_service.ensure_index(collection, ["k"])
     body = {"k": "v" * 200, "data": ""}
-    body["data"] = "x" * (ddb_service.max_document_bytes - ddb_service.document_size("doc", body))
+    body["data"] = "x" * (ddb_service.max_document_bytes - ddb_service.document_size(collection, "doc", body))
     with pytest.raises(DocumentTooLarge):
         ddb_service.save(collection, "doc", body)
     assert ddb_service.get(collection, "doc")["k"] == "v"

@@ -75,14 +75,14 @@ class DatabaseService(abc.ABC):
     def save(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
         """Upsert ``doc``; with ``_rev`` in it, only if that is still the stored revision."""
         collection = self._physical(db_name)
-        body, expected_rev = self._prepare(doc_id, doc)
+        body, expected_rev = self._prepare(collection, doc_id, doc)
         rev = self._call(self._save, collection, doc_id, body, expected_rev)
         return {"id": doc_id, "rev": rev}
 
     def create(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
         """Insert ``doc``; :class:`RevisionConflict` when ``doc_id`` already exists."""
         collection = self._physical(db_name)
-        body, expected_rev = self._prepare(doc_id, doc)
+        body, expected_rev = self._prepare(collection, doc_id, doc)
         if expected_rev is not None:
             raise InvalidDocument("create() takes a new document; drop _rev or use save().", path="_rev")
         rev = self._call(self._create, collection, doc_id, body)
@@ -132,7 +132,7 @@ class DatabaseService(abc.ABC):
                     raise InvalidDocument(f"save_many takes dicts, got {type(doc).__name__}.")
                 if doc_id is None:
                     raise InvalidDocument("Each document given to save_many needs an _id.", path="_id")
-                body, expected_rev = self._prepare(doc_id, doc)
+                body, expected_rev = self._prepare(collection, doc_id, doc)
                 if doc_id in seen:
                     raise InvalidDocument(f"Document id {doc_id!r} appears more than once in this batch.")
             except DatabaseError as error:
@@ -237,13 +237,17 @@ class DatabaseService(abc.ABC):
     ) -> None:
         self.close()
 
-    def document_size(self, doc_id: str, body: Document) -> int:
-        """Encoded size of a document, counted the way the backend counts it.
+    def document_size(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> int:
+        """Size of ``doc`` as this backend counts it against :attr:`max_document_bytes`.
 
-        The default is compact UTF-8 JSON of the body with ``_id`` and a revision;
-        backends whose server measures differently (DynamoDB, Firestore) override it.
+        ``save`` refuses a document over the limit with :class:`DocumentTooLarge`;
+        this tells in advance (a migration's dry run, a test at the exact limit).
         """
-        return json_size({"_id": doc_id, "_rev": "0" * 34, **body})
+        collection = self._physical(db_name)
+        checked_id = validate_doc_id(doc_id)
+        body = validate_document(doc, checked_id)
+        body.pop("_rev", None)
+        return self._document_size(collection, checked_id, body)
 
     # ----------------------------------------------------------- backend hooks
 
@@ -349,6 +353,14 @@ class DatabaseService(abc.ABC):
     def _close(self) -> None:
         return None
 
+    def _document_size(self, collection: str, doc_id: str, body: Document) -> int:
+        """Encoded size of a stored document, counted the way the server counts it.
+
+        The default is compact UTF-8 JSON of the body with ``_id`` and a revision;
+        backends whose server measures differently (DynamoDB, Firestore) override it.
+        """
+        return json_size({"_id": doc_id, "_rev": "0" * 34, **body})
+
     def _translate_error(self, exc: Exception) -> DatabaseError:
         """Map an exception from the backend's SDK to a typed error.
 
@@ -363,21 +375,18 @@ class DatabaseService(abc.ABC):
     def _physical(self, db_name: str) -> str:
         return self.collection_prefix + validate_collection_name(db_name)
 
-    def _prepare(self, doc_id: object, doc: object) -> tuple[Document, str | None]:
-        """Validate one document and split off the revision it expects."""
+    def _prepare(self, collection: str, doc_id: object, doc: object) -> tuple[Document, str | None]:
+        """Validate one document, check its size, and split off the revision it expects."""
         checked_id = validate_doc_id(doc_id)
         body = validate_document(doc, checked_id)
         expected_rev = body.pop("_rev", None)
-        self._check_size(checked_id, body)
-        return body, expected_rev
-
-    def _check_size(self, doc_id: str, body: Document) -> None:
-        size = self.document_size(doc_id, body)
+        size = self._document_size(collection, checked_id, body)
         if size > self.max_document_bytes:
             raise DocumentTooLarge(
                 f"Document {doc_id!r} is {size} bytes; the {self.provider_name} backend accepts at most "
                 f"{self.max_document_bytes}."
             )
+        return body, expected_rev
 
     def _call(self, hook: Callable[..., _T], *args: Any) -> _T:
         try:

@@ -72,7 +72,7 @@ def _predict(target: DatabaseService, report: CollectionReport, doc: dict[str, o
     """Dry run: flag documents the target would refuse for their size (everything else is valid already)."""
     doc_id = str(doc["_id"])
     body = {key: value for key, value in doc.items() if key not in ("_id", "_rev")}
-    size = target.document_size(doc_id, body)
+    size = target.document_size(report.name, doc_id, body)
     if size > target.max_document_bytes:
         report.failed.append(
             Failure(

@@ -158,14 +158,14 @@ class ValueTests(SuiteBase):
             service.save(collection, "doc", doc)
 
     def test_document_at_the_size_limit_is_accepted(self, service: DatabaseService, collection: str) -> None:
-        doc = _doc_of_size(service, "big", service.max_document_bytes)
+        doc = _doc_of_size(service, collection, "big", service.max_document_bytes)
         service.save(collection, "big", doc)
         assert service.get(collection, "big")["data"] == doc["data"]
 
     def test_document_over_the_size_limit_is_413_and_not_written(
         self, service: DatabaseService, collection: str
     ) -> None:
-        doc = _doc_of_size(service, "big", service.max_document_bytes + 1)
+        doc = _doc_of_size(service, collection, "big", service.max_document_bytes + 1)
         with pytest.raises(DocumentTooLarge) as excinfo:
             service.save(collection, "big", doc)
         assert_error(excinfo, 413, str(service.max_document_bytes))
@@ -178,11 +178,11 @@ class ValueTests(SuiteBase):
         assert service.get_many(collection, ["big"]) == {"big": None}
 
 
-def _doc_of_size(service: DatabaseService, doc_id: str, size: int) -> dict[str, Any]:
+def _doc_of_size(service: DatabaseService, collection: str, doc_id: str, size: int) -> dict[str, Any]:
     """A document whose size, as the backend measures it, is exactly ``size``."""
-    base = service.document_size(doc_id, {"data": ""})
+    base = service.document_size(collection, doc_id, {"data": ""})
     doc = {"data": "x" * (size - base)}
-    measured = service.document_size(doc_id, doc)
+    measured = service.document_size(collection, doc_id, doc)
     assert measured == size, f"document_size is not linear in string length ({measured} != {size})"
     return doc
 

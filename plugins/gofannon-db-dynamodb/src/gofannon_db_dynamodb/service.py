@@ -270,7 +270,7 @@ class DynamoDBDatabaseService(DatabaseService):
                     item[attribute] = {"S": key}
         return item
 
-    def document_size(self, doc_id: str, body: Document) -> int:
+    def _document_size(self, collection: str, doc_id: str, body: Document) -> int:
         """The item size DynamoDB will count, with ``_rev`` at its longest (index attributes excluded)."""
         item: Item = {"_id": {"S": doc_id}, "_rev": {"S": "0" * REV_RESERVE}, **encode_body(body)}
         return item_size(item)

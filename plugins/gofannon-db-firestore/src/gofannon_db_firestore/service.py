@@ -53,7 +53,6 @@ BATCH_BYTES = 3 * 1024 * 1024
 messages over 4 MiB (``ResourceExhausted``), so stay under that with room for overhead."""
 BATCH_READS = 500
 """Documents per BatchGetDocuments call."""
-_MAX_COLLECTION_ID = 63
 
 
 class FirestoreDatabaseService(DatabaseService):
@@ -61,7 +60,7 @@ class FirestoreDatabaseService(DatabaseService):
 
     provider_name = "firestore"
     max_document_bytes = 1_048_576
-    """Firestore's document limit, counted as Firestore counts it (see :meth:`document_size`)."""
+    """Firestore's document limit, counted as Firestore counts it (see :meth:`_document_size`)."""
 
     def __init__(
         self,
@@ -82,8 +81,6 @@ class FirestoreDatabaseService(DatabaseService):
             raise
         except Exception as exc:
             raise translate_error(exc) from exc
-        # Sizes are checked before the collection is known: count the longest collection id.
-        self._collection_bytes = len(prefix.encode("utf-8")) + _MAX_COLLECTION_ID
 
     def __repr__(self) -> str:
         where = f"emulator={self.config.emulator_host!r}" if self.config.emulator_host else "cloud"
@@ -110,15 +107,15 @@ class FirestoreDatabaseService(DatabaseService):
     def _ref(self, collection: str, doc_id: str) -> DocumentReference:
         return self._client.collection(collection).document(doc_id)
 
-    def document_size(self, doc_id: str, body: Document) -> int:
+    def _document_size(self, collection: str, doc_id: str, body: Document) -> int:
         """Firestore's count for the stored form of ``body``, never below the real one.
 
-        The collection id is counted at its longest (prefix + 63 characters) and the
-        revision at :data:`~gofannon_db_firestore.values.MAX_REVISION_BYTES`, because the
-        core checks sizes before either is known.
+        The revision is counted at its longest,
+        :data:`~gofannon_db_firestore.values.MAX_REVISION_BYTES`, because the core checks
+        sizes before the new revision exists.
         """
         fields = encode_document(body, "0" * MAX_REVISION_BYTES)
-        return stored_size(self._collection_bytes, doc_id, fields)
+        return stored_size(len(collection.encode("utf-8")), doc_id, fields)
 
     @staticmethod
     def _revision(snapshot: DocumentSnapshot, fields: dict[str, Any]) -> str:
@@ -326,7 +323,7 @@ class FirestoreDatabaseService(DatabaseService):
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
         results: list[BulkResult | None] = [None] * len(writes)
-        chunks = _chunks(writes, lambda write: self.document_size(write.doc_id, write.body))
+        chunks = _chunks(writes, lambda write: self._document_size(collection, write.doc_id, write.body))
         for number, chunk in enumerate(chunks):
             try:
                 self._save_chunk(collection, writes, chunk, results)
