@@ -53,7 +53,7 @@ def run_ops(backend: Backend, config: OpsConfig) -> dict[str, Paired]:
     for collection in (OPS_COLLECTION, LIST_COLLECTION):
         raw.prepare(collection)
     _fill_list_collection(backend, config.list_docs)
-    n = config.per_batch
+    n = config.per_batch * backend.batch_scale
     results = {op: Paired(op, config.list_calls if op == "list_all" else n) for op in OPERATIONS}
     new_bodies = [document(number) for number in range(n)]
     updated_bodies = [document(number, version=2) for number in range(n)]

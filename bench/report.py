@@ -84,6 +84,11 @@ def _ops_section(backends: list[BackendResults]) -> str:
     return _table(header, rows)
 
 
+def _batch_sizes(backends: list[BackendResults]) -> str:
+    sizes = [f"{backend.name} {backend.ops['get'].per_call}" for backend in backends if "get" in backend.ops]
+    return f"Calls per batch (per side, per operation): {', '.join(sizes)}." if sizes else ""
+
+
 def _bulk_section(backends: list[BackendResults]) -> str:
     rows = []
     for backend in backends:
@@ -161,6 +166,8 @@ def render(results: Results) -> str:
         "",
         _ops_section(results.backends),
         "",
+        _batch_sizes(results.backends),
+        "",
         "## 2. Bulk calls against a loop of single calls",
         "",
         f"`save_many` of {results.bulk_documents:,} new documents against as many `save` calls, and `get_many` of "
@@ -176,6 +183,13 @@ def render(results: Results) -> str:
     if results.startup is not None:
         startup = results.startup
         samples = ", ".join(f"{value * 1000:.0f}" for value in startup.samples)
+        split = []
+        if startup.import_seconds == startup.import_seconds:  # not NaN (older results lack it)
+            creation = (startup.seconds - startup.import_seconds) * 1000
+            split = [
+                ("of which `import gofannon_db`", f"{startup.import_seconds * 1000:.0f} ms"),
+                ("of which creating the service (plugin discovery)", f"{creation:.0f} ms"),
+            ]
         out += [
             "## 4. Start-up",
             "",
@@ -187,11 +201,7 @@ def render(results: Results) -> str:
                 ("", ""),
                 [
                     ("median", f"{startup.seconds * 1000:.0f} ms"),
-                    ("of which `import gofannon_db`", f"{startup.import_seconds * 1000:.0f} ms"),
-                    (
-                        "of which creating the service (plugin discovery)",
-                        f"{(startup.seconds - startup.import_seconds) * 1000:.0f} ms",
-                    ),
+                    *split,
                     ("samples (ms)", samples),
                     ("bare interpreter start-up", f"{startup.interpreter_seconds * 1000:.0f} ms"),
                     ("providers installed (entry points)", ", ".join(startup.providers)),

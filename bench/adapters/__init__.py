@@ -53,6 +53,8 @@ class Backend:
     """Operation -> what the raw baseline does, for the report."""
     shared_storage: bool = True
     """False when the raw side keeps its own store (memory): fixtures are then written to both."""
+    batch_scale: int = 1
+    """Calls per batch are multiplied by this: in-process backends need long batches to be timed reliably."""
     notes: list[str] = field(default_factory=list)
 
 

@@ -74,7 +74,7 @@ def open_backend() -> Iterator[Backend]:
     service = create_database_service(Settings(environ={}, DATABASE_PROVIDER="memory"))
     raw = RawMemory()
     try:
-        yield Backend("memory", service, raw, "in process (no server)", RAW_CALLS, shared_storage=False)
+        yield Backend("memory", service, raw, "in process (no server)", RAW_CALLS, shared_storage=False, batch_scale=20)
     finally:
         service.close()
         raw.close()
