@@ -30,6 +30,7 @@ def test_subclasses_of_json_types_become_plain_values() -> None:
 
     body = validate_document({"c": Colour.RED, "n": True}, "doc")
     assert type(body["c"]) is str
+    assert body["c"] == "red"
     assert body["n"] is True
 
 

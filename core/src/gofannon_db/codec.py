@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import uuid
+import os
 from typing import Any
 
 __all__ = ["copy_json", "json_size", "new_revision", "revision_generation"]
@@ -18,9 +18,13 @@ def copy_json(value: Any) -> Any:
     return value
 
 
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
 def json_size(value: Any) -> int:
-    """Size in bytes of ``value`` as compact UTF-8 JSON: the default ``document_size``."""
-    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8"))
+    """Size in bytes of ``value`` as compact UTF-8 JSON: the default ``_document_size``."""
+    text = _encode_json(value)
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 def revision_generation(rev: str | None) -> int:
@@ -37,4 +41,4 @@ def new_revision(previous: str | None = None) -> str:
     For backends without native revisions. The random part makes two writers that
     start from the same revision produce different ones.
     """
-    return f"{revision_generation(previous) + 1}-{uuid.uuid4().hex}"
+    return f"{revision_generation(previous) + 1}-{os.urandom(16).hex()}"

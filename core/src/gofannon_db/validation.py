@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from .errors import InvalidDocument, InvalidName
 
@@ -52,6 +52,16 @@ def validate_collection_name(name: object) -> str:
 
 def validate_doc_id(doc_id: object) -> str:
     """Return ``doc_id`` if it may name a document on every backend; else raise :class:`InvalidName`."""
+    if (  # the common case, decided without encoding: printable ASCII of a valid length
+        type(doc_id) is str
+        and doc_id.isascii()
+        and doc_id.isprintable()
+        and 0 < len(doc_id) <= MAX_DOC_ID_BYTES
+        and "/" not in doc_id
+        and doc_id[0] != "_"
+        and doc_id not in (".", "..")
+    ):
+        return doc_id
     if not isinstance(doc_id, str):
         raise InvalidName(f"Document id must be a string, got {type(doc_id).__name__}.")
     try:
@@ -125,58 +135,98 @@ def validate_document(doc: object, doc_id: str) -> dict[str, Any]:
             continue
         if key.startswith("_") and key not in _TOP_LEVEL_META:
             raise InvalidDocument(f"Top-level key {key!r} is reserved: only _id and _rev may start with '_'.", path=key)
-        body[_check_key(key, ())] = _copy_value(value, (key,), 2)
+        body[_check_key(key, ())] = _copy_value(value, ((), key), 2)
     return body
 
 
-def _check_key(key: object, parent: tuple[str | int, ...]) -> str:
+_Path = tuple[Any, str | int] | tuple[()]
+"""Where a value sits, as a chain ``(parent_chain, key)``: O(1) to extend, unwound only for an error."""
+
+
+def _parts(chain: _Path) -> tuple[str | int, ...]:
+    parts: list[str | int] = []
+    while chain:
+        chain, part = chain
+        parts.append(part)
+    return tuple(reversed(parts))
+
+
+def _is_plain_key(key: object) -> bool:
+    """The common case, decided without a regex: a non-empty ASCII str that is not ``__name__``."""
+    return (
+        type(key) is str and key.isascii() and key != "" and not (len(key) > 4 and key[:2] == "__" and key[-2:] == "__")
+    )
+
+
+def _check_key(key: object, parent: _Path) -> str:
+    if _is_plain_key(key):
+        return cast(str, key)
+    where = format_path(_parts(parent))
     if not isinstance(key, str):
-        raise InvalidDocument(
-            f"Key {key!r} at {format_path(parent)} is a {type(key).__name__}; keys must be strings.",
-            path=format_path(parent),
-        )
+        raise InvalidDocument(f"Key {key!r} at {where} is a {type(key).__name__}; keys must be strings.", path=where)
     if not key:
-        raise InvalidDocument(f"Empty key at {format_path(parent)}.", path=format_path(parent))
+        raise InvalidDocument(f"Empty key at {where}.", path=where)
     if _DUNDER.fullmatch(key):
-        path = format_path((*parent, key))
+        path = format_path((*_parts(parent), key))
         raise InvalidDocument(f"Key {key!r} at {path} is reserved: keys may not look like __name__.", path=path)
     try:
         key.encode("utf-8")
     except UnicodeEncodeError:
-        path = format_path(parent)
-        raise InvalidDocument(f"A key under {path} is not valid Unicode (lone surrogate).", path=path) from None
-    return key
+        raise InvalidDocument(f"A key under {where} is not valid Unicode (lone surrogate).", path=where) from None
+    return str(key)
 
 
-def _copy_value(value: object, path: tuple[str | int, ...], depth: int) -> Any:
-    # Order matters: bool is an int, and str/int/float subclasses (enums) become plain values.
+def _copy_value(value: Any, path: _Path, depth: int) -> Any:
+    # Exact types first: they are nearly every value and need no conversion.
+    kind = type(value)
+    if kind is str:
+        if not value.isascii():
+            _check_unicode(value, path)
+        return value
+    if kind is int:
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return value
+        raise _bad(path, f"is an integer outside ±(2**53 - 1) ({value}); store it as a string")
+    if kind is dict or kind is list:
+        if depth > MAX_DEPTH:
+            raise _bad(path, f"nests deeper than the limit of {MAX_DEPTH} levels")
+        if kind is list:
+            return [_copy_value(item, (path, index), depth + 1) for index, item in enumerate(value)]
+        return {_check_key(key, path): _copy_value(item, (path, key), depth + 1) for key, item in value.items()}
+    if kind is float:
+        if math.isfinite(value):
+            return value
+        raise _bad(path, f"is {value!r}; NaN and infinities are not JSON")
+    return _copy_other(value, path, depth)
+
+
+def _copy_other(value: object, path: _Path, depth: int) -> Any:
+    """Everything but the exact JSON types: None, booleans, and subclasses (enums, OrderedDict)."""
     if value is None or value is True or value is False:
         return value
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _bad(path, "is a string that is not valid Unicode (lone surrogate)") from None
-        return str(value)
+        _check_unicode(value, path)
+        return str.__str__(value)  # the plain value; str() of a str-Enum member is its name
     if isinstance(value, int):
-        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            return int(value)
-        raise _bad(path, f"is an integer outside ±(2**53 - 1) ({value}); store it as a string")
+        return _copy_value(int(value), path, depth)
     if isinstance(value, float):
-        if math.isfinite(value):
-            return float(value)
-        raise _bad(path, f"is {value!r}; NaN and infinities are not JSON")
-    if isinstance(value, (Mapping, list)):
-        if depth > MAX_DEPTH:
-            raise _bad(path, f"nests deeper than the limit of {MAX_DEPTH} levels")
-        if isinstance(value, list):
-            return [_copy_value(item, (*path, index), depth + 1) for index, item in enumerate(value)]
-        return {_check_key(key, path): _copy_value(item, (*path, key), depth + 1) for key, item in value.items()}
+        return _copy_value(float(value), path, depth)
+    if isinstance(value, list):
+        return _copy_value(list(value), path, depth)
+    if isinstance(value, Mapping):
+        return _copy_value(dict(value), path, depth)
     raise _bad(path, f"is a {type(value).__name__}, which is not a JSON type")
 
 
-def _bad(path: tuple[str | int, ...], problem: str) -> InvalidDocument:
-    where = format_path(path)
+def _check_unicode(value: str, path: _Path) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad(path, "is a string that is not valid Unicode (lone surrogate)") from None
+
+
+def _bad(path: _Path, problem: str) -> InvalidDocument:
+    where = format_path(_parts(path))
     return InvalidDocument(f"Value at {where} {problem}.", path=where)
