@@ -273,6 +273,32 @@ def test_find_pages_mango_until_exhausted(
     assert couch.find(db, {"i": 7}, fields=["i"]) == [{"_id": "d07", "i": 7}]
 
 
+def test_list_all_of_exactly_a_page_is_one_request(
+    couch: CouchDBDatabaseService, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One row more than a page is asked for, so a full last page costs no trailing empty request."""
+    monkeypatch.setattr(service_module, "_KEYS_PER_REQUEST", 5)
+    couch.save_many(db, [{"_id": f"d{i:02d}", "i": i} for i in range(5)])
+    log = RequestLog(couch)
+    assert [doc["i"] for doc in couch.list_all(db)] == list(range(5))
+    pages = [url for _, url in log.take() if "_all_docs" in url]
+    assert len(pages) == 1
+    assert "limit=6" in pages[0]
+    couch.save_many(db, [{"_id": f"d{i:02d}", "i": i} for i in range(5, 11)])
+    log.take()
+    assert [doc["i"] for doc in couch.list_all(db)] == list(range(11))
+    pages = [url for _, url in log.take() if "_all_docs" in url]
+    assert len(pages) == 3  # 5 + 5 + 1, each asking for 6 rows; the extra row starts the next page
+    assert all("limit=6" in url and "skip" not in url for url in pages)
+
+
+def test_find_stops_at_a_short_page(couch: CouchDBDatabaseService, db: str) -> None:
+    couch.save_many(db, [{"_id": f"d{i}", "k": i % 3} for i in range(9)])
+    log = RequestLog(couch)
+    assert sorted(doc["_id"] for doc in couch.find(db, {"k": 1})) == ["d1", "d4", "d7"]
+    assert len([url for method, url in log.take() if method == "POST" and url.endswith("_find")]) == 1
+
+
 def test_bulk_writes_are_split_into_bounded_requests(
     couch: CouchDBDatabaseService, db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

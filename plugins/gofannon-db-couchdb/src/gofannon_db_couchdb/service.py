@@ -294,11 +294,24 @@ class CouchDBDatabaseService(DatabaseService):
     # ------------------------------------------------------------------ listing
 
     def _list_all(self, collection: str) -> list[Document]:
-        return list(self._iter_all(collection, _KEYS_PER_REQUEST))
+        return list(self._all_docs(collection, _KEYS_PER_REQUEST, lookahead=True))
 
     def _iter_all(self, collection: str, page_size: int) -> Iterator[Document]:
-        """Page through ``_all_docs`` by key: ``startkey`` = last id seen, ``skip=1``."""
-        params: dict[str, Any] = {"include_docs": True, "limit": page_size}
+        return self._all_docs(collection, page_size, lookahead=False)
+
+    def _all_docs(self, collection: str, page_size: int, *, lookahead: bool) -> Iterator[Document]:
+        """Page through ``_all_docs`` by key, ``page_size`` rows a page.
+
+        With ``lookahead`` each request asks for one row more than a page: that row says
+        whether another page exists, so a collection ending on a page boundary costs no
+        trailing empty request (``list_all`` of up to 1,000 documents is one request), and
+        its id is the next ``startkey`` (it is read again, with its document, as the first
+        row of that page). Without it (``iter_all``, whose callers choose the page size
+        and get requests of exactly that many rows) the next page starts after the last
+        id seen (``skip=1``) and a short page ends the listing.
+        """
+        limit = page_size + 1 if lookahead else page_size
+        params: dict[str, Any] = {"include_docs": True, "limit": limit}
         if self._unbounded_ranges_are_cut():
             params["endkey"] = json.dumps(_PAST_EVERY_ID_IN_JS_ORDER)
         while True:
@@ -307,13 +320,16 @@ class CouchDBDatabaseService(DatabaseService):
             except http.ResourceNotFound:
                 return
             rows = data.get("rows", [])
-            for row in rows:
+            for row in rows[:page_size]:
                 doc = row.get("doc")
                 if doc is not None and not row["id"].startswith(_DESIGN_PREFIX):
                     yield doc
-            if len(rows) < page_size:
+            if len(rows) < limit:
                 return
-            params = {**params, "startkey": json.dumps(rows[-1]["id"]), "skip": 1}
+            if lookahead:
+                params = {**params, "startkey": json.dumps(rows[page_size]["id"])}
+            else:
+                params = {**params, "startkey": json.dumps(rows[-1]["id"]), "skip": 1}
 
     def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
         found: dict[str, Document | None] = dict.fromkeys(doc_ids)
@@ -492,6 +508,10 @@ class CouchDBDatabaseService(DatabaseService):
             docs = data.get("docs", [])
             if not docs:
                 break
+            # A page short by more than one row is the last: Apache CouchDB ends with a short
+            # page, and pouchdb-server may return one row fewer than asked for mid-way (see
+            # servers.md), so only a page of batch - 1 or batch rows needs another request.
+            last_page = len(docs) < batch - 1
             skip += len(docs)
             bookmark = data.get("bookmark") or None
             for doc in docs:
@@ -500,6 +520,8 @@ class CouchDBDatabaseService(DatabaseService):
                 found.append(query.project(doc, fields))
                 if limit is not None and len(found) >= limit:
                     break
+            if last_page:
+                break
         return found
 
     def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
