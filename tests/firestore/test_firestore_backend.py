@@ -28,6 +28,8 @@ from gofannon_db.errors import (
 )
 from gofannon_db.settings import Settings
 from gofannon_db.testing.base import fresh_name
+from gofannon_db_firestore import service as service_module
+from gofannon_db_firestore.concurrency import DEFAULT_BULK_CONCURRENCY
 from gofannon_db_firestore.config import FirestoreConfig
 from gofannon_db_firestore.errors import translate_error
 from gofannon_db_firestore.service import FirestoreDatabaseService
@@ -55,13 +57,15 @@ class Rpcs:
 
     def __init__(self, service: FirestoreDatabaseService) -> None:
         self.calls: Counter[str] = Counter()
+        self._lock = threading.Lock()  # bulk calls send requests from several threads
         api = service.client._firestore_api
         for name in self.METHODS:
             setattr(api, name, self._wrap(name, getattr(api, name)))
 
     def _wrap(self, name: str, method: Any) -> Any:
         def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
+            with self._lock:
+                self.calls[name] += 1
             return method(*args, **kwargs)
 
         return counted
@@ -210,6 +214,64 @@ def test_iter_all_pages_with_cursors(firestore_service: FirestoreDatabaseService
     assert rpcs.calls["run_query"] == 2
 
 
+def test_list_all_is_one_streamed_query(firestore_service: FirestoreDatabaseService, collection: str) -> None:
+    firestore_service.save_many(collection, [{"_id": f"d{n:04d}", "n": n} for n in range(1000)])
+    rpcs = Rpcs(firestore_service)
+    listed = firestore_service.list_all(collection)
+    assert [doc["n"] for doc in listed] == list(range(1000))
+    assert rpcs.calls == {"run_query": 1}
+
+
+def test_paging_that_ends_on_a_page_boundary_sends_no_empty_query(
+    firestore_service: FirestoreDatabaseService, collection: str
+) -> None:
+    firestore_service.save_many(collection, [{"_id": f"d{n:02d}", "k": 1} for n in range(8)])
+    rpcs = Rpcs(firestore_service)
+    assert [doc["_id"] for doc in firestore_service.iter_all(collection, page_size=4)] == [
+        f"d{n:02d}" for n in range(8)
+    ]
+    assert rpcs.calls == {"run_query": 2}
+    rpcs.calls.clear()
+    assert len(firestore_service.find(collection, {"k": 1}, limit=8)) == 8
+    assert rpcs.calls == {"run_query": 1}
+
+
+def test_bulk_requests_in_parallel_keep_input_order_and_per_document_errors(
+    firestore_emulator: FirestoreServer, collection: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service_module, "BATCH_WRITES", 3)
+    monkeypatch.setattr(service_module, "BATCH_READS", 2)
+    for concurrency in (1, 4):
+        with make_service(firestore_emulator, bulk_concurrency=concurrency) as service:
+            name = f"{collection}-{concurrency}"
+            first = service.save_many(name, [{"_id": f"d{n:02d}", "n": n} for n in range(10)])
+            assert [result["id"] for result in first] == [f"d{n:02d}" for n in range(10)]
+            rpcs = Rpcs(service)
+            writes: list[dict[str, Any]] = [{"_id": f"d{n:02d}", "_rev": first[n]["rev"], "n": -n} for n in range(10)]
+            writes[4]["_rev"] = "1-stale"
+            writes[7]["_rev"] = "1-stale"
+            writes.append({"_id": "new", "n": 99})
+            results = service.save_many(name, writes)
+            assert [result["id"] for result in results] == [*(f"d{n:02d}" for n in range(10)), "new"]
+            assert [result["ok"] for result in results] == [n not in (4, 7) for n in range(11)]
+            assert {results[4]["status_code"], results[7]["status_code"]} == {409}
+            assert rpcs.calls["batch_write"] == 4  # 11 writes, 3 per request
+            found = service.get_many(name, [*(f"d{n:02d}" for n in range(10)), "new", "absent"])
+            assert [doc["n"] if doc else None for doc in found.values()] == [
+                *(n if n in (4, 7) else -n for n in range(10)),
+                99,
+                None,
+            ]
+            deleted = service.delete_many(name, ["new", "absent", "d00", "new"])
+            assert [(result["id"], result["ok"]) for result in deleted] == [
+                ("new", True),
+                ("absent", True),
+                ("d00", True),
+                ("new", True),
+            ]
+            assert service.count(name) == 9
+
+
 def test_drop_collection_beyond_one_batch(firestore_service: FirestoreDatabaseService, collection: str) -> None:
     firestore_service.save_many(collection, [{"_id": f"d{n}"} for n in range(1100)])
     firestore_service.drop_collection(collection)
@@ -294,6 +356,14 @@ def test_config_from_settings() -> None:
         Settings({}, GOOGLE_CLOUD_PROJECT="gcp", FIRESTORE_PROJECT_ID="fs", FIRESTORE_DATABASE="other")
     )
     assert (config.project, config.database, config.timeout) == ("fs", "other", 10.0)
+    assert config.bulk_concurrency == DEFAULT_BULK_CONCURRENCY
+    assert FirestoreConfig.from_settings(Settings({}, FIRESTORE_BULK_CONCURRENCY="1")).bulk_concurrency == 1
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_bad_bulk_concurrency_is_a_configuration_error(value: str) -> None:
+    with pytest.raises(ConfigurationError, match="FIRESTORE_BULK_CONCURRENCY"):
+        FirestoreConfig.from_settings(Settings({}, FIRESTORE_BULK_CONCURRENCY=value))
 
 
 def test_emulator_without_a_project_is_a_configuration_error() -> None:
@@ -356,6 +426,22 @@ def test_unreachable_emulator_is_backend_unavailable() -> None:
         results = service.save_many("things", [{"_id": "a"}, {"_id": "b"}])
         assert [result.get("status_code") for result in results] == [503, 503]
         assert [result["ok"] for result in service.delete_many("things", ["a"])] == [False]
+
+
+def test_unreachable_emulator_fails_every_parallel_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service_module, "BATCH_WRITES", 1)
+    config = FirestoreConfig(project="demo-gofannon", emulator_host=f"127.0.0.1:{free_port()}", timeout=1.0)
+    with FirestoreDatabaseService(config) as service:
+        results = service.save_many("things", [{"_id": f"d{n}"} for n in range(6)])
+        assert [(result["id"], result.get("status_code")) for result in results] == [(f"d{n}", 503) for n in range(6)]
+        deleted = service.delete_many("things", ["a", "b", "c"])
+        assert [(result["id"], result.get("status_code")) for result in deleted] == [
+            ("a", 503),
+            ("b", 503),
+            ("c", 503),
+        ]
+        with pytest.raises(BackendUnavailable):
+            service.get_many("things", ["a", "b"])
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,12 @@ between: no check-then-write race, and no transaction locks to wait on. ``create
 Firestore's ``create()``.
 
 Bulk writes go through the ``BatchWrite`` RPC (``BulkWriteBatch``), which is not atomic
-and reports a status per write: a stale revision fails alone. Listing pages with cursors
-ordered by document id. Every RPC gets the configured timeout and a retry policy bounded
-by it.
+and reports a status per write: a stale revision fails alone. Bulk requests (500 writes
+or reads each) are sent a few at a time in parallel (``bulk_concurrency``): the server's
+per-write work, not the round trip, bounds a batch. ``list_all`` is one streamed query;
+``iter_all`` and ``find`` page with cursors ordered by document id, asking for one row
+more than a page to know whether another page exists. Every RPC gets the configured
+timeout and a retry policy bounded by it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_
 from gofannon_db.validation import validate_doc_id
 
 from .client import build_client, retry_policy
+from .concurrency import run_ordered
 from .config import FirestoreConfig
 from .errors import NOT_FOUND, OK, RETRYABLE_CODES, error_for_code, translate_error
 from .values import (
@@ -74,6 +78,7 @@ class FirestoreDatabaseService(DatabaseService):
         super().__init__(collection_prefix=prefix)
         self.config = config
         self.timeout = config.timeout
+        self._concurrency = config.bulk_concurrency
         self._retry = retry_policy(config.timeout)
         try:
             self._client = client if client is not None else build_client(config)
@@ -155,12 +160,14 @@ class FirestoreDatabaseService(DatabaseService):
         return updates
 
     def _get_snapshots(self, collection: str, doc_ids: list[str]) -> dict[str, DocumentSnapshot]:
-        found: dict[str, DocumentSnapshot] = {}
-        for start in range(0, len(doc_ids), BATCH_READS):
-            refs = [self._ref(collection, doc_id) for doc_id in doc_ids[start : start + BATCH_READS]]
-            for snapshot in self._client.get_all(refs, **self._rpc):
-                found[snapshot.id] = snapshot
-        return found
+        """Snapshots by id, :data:`BATCH_READS` per BatchGetDocuments, a few requests in flight."""
+        base = self._collection(collection)
+
+        def fetch(chunk: list[str]) -> list[DocumentSnapshot]:
+            return list(self._client.get_all([base.document(doc_id) for doc_id in chunk], **self._rpc))
+
+        chunks = [doc_ids[start : start + BATCH_READS] for start in range(0, len(doc_ids), BATCH_READS)]
+        return {snapshot.id: snapshot for page in run_ordered(fetch, chunks, self._concurrency) for snapshot in page}
 
     # ------------------------------------------------------------------ core hooks
 
@@ -218,29 +225,43 @@ class FirestoreDatabaseService(DatabaseService):
             raise RevisionConflict(f"Document {doc_id!r} changed while it was being deleted.") from exc
 
     def _list_all(self, collection: str) -> list[Document]:
-        return list(self._iter_all(collection, DEFAULT_PAGE_SIZE))
+        """One streamed query (RunQuery streams its results), as ``collection.stream()``.
+
+        The whole list is held anyway, so there is nothing to gain from cursor pages here;
+        ``iter_all`` keeps them, to hold one page at a time.
+        """
+        return [self._document(snapshot) for snapshot in self._collection(collection).stream(**self._rpc)]
 
     # ------------------------------------------------------------------ streaming and queries
 
     def _pages(self, base: Query, page_size: int, limit: int | None = None) -> Iterator[DocumentSnapshot]:
-        """Snapshots of ``base`` ordered by document id, ``page_size`` per request, resuming after a cursor."""
+        """Snapshots of ``base`` ordered by document id, ``page_size`` per request, resuming after a cursor.
+
+        Each request asks for one row more than it yields: when that row comes back there
+        is another page, otherwise this was the last one, so a result that ends exactly
+        on a page boundary costs no trailing empty query. The extra row is read again as
+        the first of the next page (the cursor is the last row yielded), so a document
+        written meanwhile is never skipped. When ``limit`` ends within this page, no
+        extra row is needed.
+        """
         from google.cloud.firestore_v1.field_path import FieldPath
 
         ordered = base.order_by(FieldPath.document_id())
         last: DocumentSnapshot | None = None
         remaining = limit
         while remaining is None or remaining > 0:
-            size = page_size if remaining is None else min(page_size, remaining)
-            page_query = ordered.limit(size)
+            final = remaining is not None and remaining <= page_size
+            size = remaining if final and remaining is not None else page_size
+            page_query = ordered.limit(size if final else size + 1)
             if last is not None:
                 page_query = page_query.start_after(last)
             page = page_query.get(**self._rpc)
-            yield from page
+            yield from page[:size]
             if remaining is not None:
-                remaining -= len(page)
-            if len(page) < size:
+                remaining -= min(len(page), size)
+            if final or len(page) <= size:
                 return
-            last = page[-1]
+            last = page[size - 1]
 
     def _iter_all(self, collection: str, page_size: int) -> Iterator[Document]:
         for snapshot in self._pages(self._collection(collection), page_size):
@@ -322,34 +343,55 @@ class FirestoreDatabaseService(DatabaseService):
         return found
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+        """Each document is encoded once: the fields sent are the ones the chunks are sized by.
+
+        Chunks (requests) go a few at a time in parallel; each fills in only its own
+        writes' results, so results stay in input order.
+        """
         results: list[BulkResult | None] = [None] * len(writes)
-        chunks = _chunks(writes, lambda write: self._document_size(collection, write.doc_id, write.body))
-        for number, chunk in enumerate(chunks):
-            try:
-                self._save_chunk(collection, writes, chunk, results)
-            except Exception as exc:
-                # The whole request failed (server unreachable, credentials refused): every
-                # write not yet reported fails with the same error, without more waiting.
-                error = exc if isinstance(exc, DatabaseError) else translate_error(exc)
-                for rest in chunks[number:]:
-                    for index in rest:
-                        if results[index] is None:
-                            results[index] = bulk_error(writes[index].doc_id, error)
-                break
+        revs = [new_revision(write.expected_rev) for write in writes]
+        encoded = [encode_document(write.body, rev) for write, rev in zip(writes, revs, strict=True)]
+        collection_bytes = len(collection.encode("utf-8"))
+        sizes = [
+            stored_size(collection_bytes, write.doc_id, fields) for write, fields in zip(writes, encoded, strict=True)
+        ]
+        failures: list[DatabaseError] = []
+
+        def send(chunk: list[int]) -> None:
+            if not failures:
+                try:
+                    self._save_chunk(collection, chunk, writes=writes, revs=revs, encoded=encoded, results=results)
+                    return
+                except Exception as exc:
+                    # The whole request failed (server unreachable, credentials refused):
+                    # every write not yet reported fails with the same error, and chunks not
+                    # yet sent fail with it too, without more waiting.
+                    failures.append(exc if isinstance(exc, DatabaseError) else translate_error(exc))
+            for index in chunk:
+                if results[index] is None:
+                    results[index] = bulk_error(writes[index].doc_id, failures[0])
+
+        run_ordered(send, _chunks(sizes), self._concurrency)
         return [result for result in results if result is not None]
 
     def _save_chunk(
-        self, collection: str, writes: list[BulkWrite], chunk: list[int], results: list[BulkResult | None]
+        self,
+        collection: str,
+        chunk: list[int],
+        *,
+        writes: list[BulkWrite],
+        revs: list[str],
+        encoded: list[dict[str, Any]],
+        results: list[BulkResult | None],
     ) -> None:
         conditional = [writes[index].doc_id for index in chunk if writes[index].expected_rev is not None]
         snapshots = self._get_snapshots(collection, conditional) if conditional else {}
         pending: list[tuple[int, _Write]] = []
-        revs: dict[int, str] = {}
+        base = self._collection(collection)
         for index in chunk:
             write = writes[index]
-            revs[index] = rev = new_revision(write.expected_rev)
-            fields = encode_document(write.body, rev)
-            ref = self._ref(collection, write.doc_id)
+            fields = encoded[index]
+            ref = base.document(write.doc_id)
             if write.expected_rev is None:
                 pending.append((index, _Write("set", ref, fields)))
                 continue
@@ -396,22 +438,31 @@ class FirestoreDatabaseService(DatabaseService):
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
         unique = list(dict.fromkeys(doc_ids))  # BatchWrite allows one write per document
+        base = self._collection(collection)
+        failures: list[DatabaseError] = []
+
+        def send(chunk: list[str]) -> dict[str, BulkResult]:
+            outcome: dict[str, BulkResult] = {}
+            if not failures:
+                pending = [(index, _Write("delete", base.document(doc_id))) for index, doc_id in enumerate(chunk)]
+                try:
+                    for index, code, message in self._batch_write(pending):
+                        doc_id = chunk[index]
+                        if code in (OK, NOT_FOUND):
+                            outcome[doc_id] = bulk_ok(doc_id, None)
+                        else:
+                            outcome[doc_id] = bulk_error(doc_id, error_for_code(code, message))
+                    return outcome
+                except Exception as exc:
+                    failures.append(exc if isinstance(exc, DatabaseError) else translate_error(exc))
+            for doc_id in chunk:
+                outcome.setdefault(doc_id, bulk_error(doc_id, failures[0]))
+            return outcome
+
+        chunks = [unique[start : start + BATCH_WRITES] for start in range(0, len(unique), BATCH_WRITES)]
         outcome: dict[str, BulkResult] = {}
-        for start in range(0, len(unique), BATCH_WRITES):
-            chunk = unique[start : start + BATCH_WRITES]
-            pending = [(index, _Write("delete", self._ref(collection, doc_id))) for index, doc_id in enumerate(chunk)]
-            try:
-                for index, code, message in self._batch_write(pending):
-                    doc_id = chunk[index]
-                    if code in (OK, NOT_FOUND):
-                        outcome[doc_id] = bulk_ok(doc_id, None)
-                    else:
-                        outcome[doc_id] = bulk_error(doc_id, error_for_code(code, message))
-            except Exception as exc:
-                error = exc if isinstance(exc, DatabaseError) else translate_error(exc)
-                for doc_id in unique[start:]:
-                    outcome.setdefault(doc_id, bulk_error(doc_id, error))
-                break
+        for part in run_ordered(send, chunks, self._concurrency):
+            outcome.update(part)
         return [outcome[doc_id] for doc_id in doc_ids]
 
 
@@ -452,13 +503,12 @@ def _projection(fields: list[str]) -> list[str]:
     return [FieldPath(*path).to_api_repr() for path in kept]
 
 
-def _chunks(writes: list[BulkWrite], size_of: Any) -> list[list[int]]:
-    """Indexes of ``writes`` grouped into requests of at most 500 writes and :data:`BATCH_BYTES`."""
+def _chunks(sizes: list[int]) -> list[list[int]]:
+    """Indexes of writes of these sizes grouped into requests of at most 500 writes and :data:`BATCH_BYTES`."""
     chunks: list[list[int]] = []
     current: list[int] = []
     current_bytes = 0
-    for index, write in enumerate(writes):
-        size = int(size_of(write))
+    for index, size in enumerate(sizes):
         if current and (len(current) >= BATCH_WRITES or current_bytes + size > BATCH_BYTES):
             chunks.append(current)
             current, current_bytes = [], 0
