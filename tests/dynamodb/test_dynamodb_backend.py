@@ -7,6 +7,7 @@ import logging
 import math
 import subprocess
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -30,14 +31,17 @@ class Requests:
     def __init__(self, client: Any) -> None:
         self.calls: Counter[str] = Counter()
         self.sends = 0
+        self._lock = threading.Lock()  # bulk calls send requests from several threads
         client.meta.events.register("before-call.dynamodb.*", self._call)
         client.meta.events.register("before-send.dynamodb.*", self._send)
 
     def _call(self, model: Any, **_: Any) -> None:
-        self.calls[model.name] += 1
+        with self._lock:
+            self.calls[model.name] += 1
 
     def _send(self, **_: Any) -> None:
-        self.sends += 1
+        with self._lock:
+            self.sends += 1
 
     def reset(self) -> None:
         self.calls.clear()
@@ -132,6 +136,73 @@ def test_save_many_keeps_the_condition_of_documents_with_a_rev(
     assert results[0]["status_code"] == 409
     assert requests.calls == Counter({"BatchWriteItem": 1, "PutItem": 1})
     assert ddb_service.get(collection, "kept")["v"] == 2
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_parallel_batches_keep_input_order_and_conditions(
+    ddb_server: DynamoDBServer, concurrency: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gofannon_db_dynamodb import service as service_module
+
+    monkeypatch.setattr(service_module, "WRITE_BATCH", 3)
+    monkeypatch.setattr(service_module, "GET_BATCH", 4)
+    name = fresh_name("par")
+    with make_service(ddb_server, bulk_concurrency=concurrency) as service:
+        try:
+            first = service.save_many(name, [{"_id": f"d{n:02d}", "n": n} for n in range(20)])
+            assert [result["id"] for result in first] == [f"d{n:02d}" for n in range(20)]
+            assert all(result["ok"] for result in first)
+            requests = Requests(service.client)
+            writes: list[dict[str, Any]] = []
+            for n in range(20):
+                write: dict[str, Any] = {"_id": f"d{n:02d}", "n": -n}
+                if n % 5 == 0:
+                    write["_rev"] = first[n]["rev"] if n != 10 else "1-stale"
+                writes.append(write)
+            results = service.save_many(name, writes)
+            assert [result["id"] for result in results] == [f"d{n:02d}" for n in range(20)]
+            assert [result["ok"] for result in results] == [n != 10 for n in range(20)]
+            assert results[10]["status_code"] == 409
+            # 16 unconditional writes in groups of 3, and 4 conditional PutItems, never dropped
+            assert requests.calls == Counter({"BatchWriteItem": 6, "PutItem": 4})
+            found = service.get_many(name, [*(f"d{n:02d}" for n in range(20)), "absent"])
+            assert list(found) == [*(f"d{n:02d}" for n in range(20)), "absent"]
+            assert [doc["n"] if doc else None for doc in found.values()] == [
+                *(10 if n == 10 else -n for n in range(20)),
+                None,
+            ]
+            deleted = service.delete_many(name, [f"d{n:02d}" for n in range(0, 20, 2)])
+            assert all(result["ok"] for result in deleted)
+            assert service.count(name) == 10
+        finally:
+            service.drop_collection(name)
+
+
+def test_a_failed_batch_among_parallel_ones_raises(ddb_service: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request error that is not per-document fails the call, after the other batches finished."""
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+    real = ddb_service.client.batch_get_item
+    calls: list[int] = []
+    lock = threading.Lock()
+
+    def flaky(**kwargs: Any) -> Any:
+        with lock:
+            calls.append(1)
+            number = len(calls)
+        if number == 2:
+            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "boom"}}, "BatchGetItem")
+        return real(**kwargs)
+
+    name = fresh_name("flaky")
+    ddb_service.save_many(name, [{"_id": f"d{n:03d}"} for n in range(250)])
+    try:
+        monkeypatch.setattr(ddb_service.client, "batch_get_item", flaky)
+        with pytest.raises(BackendUnavailable):
+            ddb_service.get_many(name, [f"d{n:03d}" for n in range(250)])
+        assert len(calls) == 3
+    finally:
+        ddb_service.drop_collection(name)
 
 
 # ---------------------------------------------------------------- batch leftovers (stubbed responses)
@@ -425,6 +496,30 @@ def test_the_factory_builds_it_from_settings(ddb_server: DynamoDBServer) -> None
         service.save(name, "doc", {"v": 1})
         assert name in service.list_collections()
         service.drop_collection(name)
+
+
+def test_bulk_concurrency_setting(ddb_server: DynamoDBServer) -> None:
+    from gofannon_db_dynamodb.concurrency import DEFAULT_BULK_CONCURRENCY
+
+    settings = {
+        "DATABASE_PROVIDER": "dynamodb",
+        "DYNAMODB_ENDPOINT_URL": ddb_server.endpoint_url,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+    }
+    with create_database_service(Settings({}, **settings)) as service:
+        assert service.bulk_concurrency == DEFAULT_BULK_CONCURRENCY
+    with create_database_service(Settings({}, **settings, DYNAMODB_BULK_CONCURRENCY="40")) as service:
+        assert service.bulk_concurrency == 40
+        assert service.client.meta.config.max_pool_connections == 40  # a connection per batch in flight
+
+
+@pytest.mark.parametrize(("name", "value"), [("DYNAMODB_BULK_CONCURRENCY", "0"), ("DYNAMODB_BULK_CONCURRENCY", "x")])
+def test_bad_bulk_concurrency_is_a_configuration_error(name: str, value: str) -> None:
+    from gofannon_db.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=name):
+        create_database_service(Settings({}, DATABASE_PROVIDER="dynamodb", **{name: value}))
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ from gofannon_db.provider import Option, Provider
 from gofannon_db.service import DatabaseService
 from gofannon_db.settings import Settings
 
+from .concurrency import DEFAULT_BULK_CONCURRENCY
+
 RETRY_MODES = ("standard", "adaptive", "legacy")
 
 OPTIONS = (
@@ -17,6 +19,11 @@ OPTIONS = (
     Option("DYNAMODB_MAX_ATTEMPTS", "Total attempts per request, retries included (botocore).", default="3"),
     Option("DYNAMODB_RETRY_MODE", "botocore retry mode: standard, adaptive or legacy.", default="standard"),
     Option("DYNAMODB_MAX_POOL_CONNECTIONS", "HTTP connections kept for concurrent threads.", default="25"),
+    Option(
+        "DYNAMODB_BULK_CONCURRENCY",
+        "Batch requests save_many/get_many/delete_many keep in flight at once (1: one after another).",
+        default=str(DEFAULT_BULK_CONCURRENCY),
+    ),
     # Credentials come from the standard AWS chain; these are read only so that values
     # passed to Settings() (not just the environment) reach boto3. Never required.
     Option("AWS_ACCESS_KEY_ID", "AWS access key id (else the standard AWS credential chain).", secret=True),
@@ -38,6 +45,9 @@ def _create(settings: Settings) -> DatabaseService:
     pool = settings.get_int("DYNAMODB_MAX_POOL_CONNECTIONS", 25)
     if pool < 1:
         raise ConfigurationError(f"DYNAMODB_MAX_POOL_CONNECTIONS must be at least 1, got {pool}.")
+    concurrency = settings.get_int("DYNAMODB_BULK_CONCURRENCY", DEFAULT_BULK_CONCURRENCY)
+    if concurrency < 1:
+        raise ConfigurationError(f"DYNAMODB_BULK_CONCURRENCY must be at least 1, got {concurrency}.")
     return DynamoDBDatabaseService(
         region=settings.get_str("DYNAMODB_REGION") or "us-east-1",
         endpoint_url=settings.get_str("DYNAMODB_ENDPOINT_URL"),
@@ -50,6 +60,7 @@ def _create(settings: Settings) -> DatabaseService:
         aws_session_token=settings.get_str("AWS_SESSION_TOKEN"),
         profile_name=settings.get_str("AWS_PROFILE"),
         collection_prefix=settings.collection_prefix,
+        bulk_concurrency=concurrency,
     )
 
 

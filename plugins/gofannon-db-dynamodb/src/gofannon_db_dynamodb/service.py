@@ -9,6 +9,9 @@ Design notes (the why):
 * Transient failures are retried by botocore's retry configuration. The only loops
   here wait for batch leftovers (``UnprocessedItems``/``UnprocessedKeys``) and for
   tables and indexes to become ACTIVE.
+* Bulk calls send their 25-item writes and 100-key reads a few at a time in parallel
+  (``bulk_concurrency``): DynamoDB Local does each item's work one by one, so a
+  sequential pipeline of batches is bound by it; the low-level client is thread-safe.
 * ``ensure_index`` indexes a derived attribute ``_ix[...]`` holding a typed key of the
   fields' values rather than the fields themselves: a GSI on a user attribute would
   make DynamoDB reject every later write whose value there has another type.
@@ -35,6 +38,7 @@ from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 
 from . import logfilter
+from .concurrency import DEFAULT_BULK_CONCURRENCY, run_ordered
 from .errors import error_code, translate
 from .expressions import Expression
 from .values import FLOATS_ATTRIBUTE, AttributeValue, decode_item, encode_body, index_key, item_size
@@ -149,6 +153,7 @@ class DynamoDBDatabaseService(DatabaseService):
         aws_session_token: str | None = None,
         profile_name: str | None = None,
         collection_prefix: str = "",
+        bulk_concurrency: int = DEFAULT_BULK_CONCURRENCY,
     ) -> None:
         super().__init__(collection_prefix=collection_prefix)
         logfilter.install()
@@ -158,12 +163,13 @@ class DynamoDBDatabaseService(DatabaseService):
         self.region = region
         self.endpoint_url = endpoint_url
         self.timeout = timeout
+        self.bulk_concurrency = max(1, bulk_concurrency)
         config = Config(
             region_name=region,
             connect_timeout=timeout,
             read_timeout=timeout,
             retries={"mode": retry_mode, "total_max_attempts": max_attempts},
-            max_pool_connections=max_pool_connections,
+            max_pool_connections=max(max_pool_connections, self.bulk_concurrency),
         )
         # Credentials go straight into the session: they are never kept on self.
         session = boto3.session.Session(
@@ -420,27 +426,31 @@ class DynamoDBDatabaseService(DatabaseService):
 
     def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
         found: dict[str, Document | None] = dict.fromkeys(doc_ids)
-        for chunk in _chunks(doc_ids, GET_BATCH):
-            pending: dict[str, Any] = {
-                collection: {"Keys": [self._key(doc_id) for doc_id in chunk], "ConsistentRead": True}
-            }
-            for attempt in range(_BATCH_ROUNDS):
-                try:
-                    response = self.client.batch_get_item(RequestItems=pending)
-                except ClientError as exc:
-                    if error_code(exc) == "ResourceNotFoundException":
-                        return found
-                    raise
-                for item in response.get("Responses", {}).get(collection, []):
-                    doc = decode_item(item)
-                    found[doc["_id"]] = doc
-                pending = response.get("UnprocessedKeys") or {}
-                if not pending:
-                    break
-                self._backoff(attempt)
-            else:
-                raise BackendUnavailable("DynamoDB kept leaving keys unprocessed in BatchGetItem; giving up.")
+        chunks = list(_chunks(doc_ids, GET_BATCH))
+        for docs in run_ordered(lambda chunk: self._batch_get(collection, chunk), chunks, self.bulk_concurrency):
+            for doc in docs:
+                found[doc["_id"]] = doc
         return found
+
+    def _batch_get(self, collection: str, doc_ids: list[str]) -> list[Document]:
+        """One BatchGetItem of at most 100 keys, re-sending leftovers; a missing table finds nothing."""
+        found: list[Document] = []
+        pending: dict[str, Any] = {
+            collection: {"Keys": [self._key(doc_id) for doc_id in doc_ids], "ConsistentRead": True}
+        }
+        for attempt in range(_BATCH_ROUNDS):
+            try:
+                response = self.client.batch_get_item(RequestItems=pending)
+            except ClientError as exc:
+                if error_code(exc) == "ResourceNotFoundException":
+                    return found
+                raise
+            found.extend(decode_item(item) for item in response.get("Responses", {}).get(collection, []))
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                return found
+            self._backoff(attempt)
+        raise BackendUnavailable("DynamoDB kept leaving keys unprocessed in BatchGetItem; giving up.")
 
     # ------------------------------------------------------------ batch writes
 
@@ -469,13 +479,22 @@ class DynamoDBDatabaseService(DatabaseService):
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
         """Unconditional writes go in BatchWriteItem groups of 25; those with ``_rev`` keep
-        their condition as single conditional PutItems (BatchWriteItem has no conditions)."""
-        results: list[BulkResult | None] = [None] * len(writes)
+        their condition as single conditional PutItems (BatchWriteItem has no conditions).
+
+        Groups and conditional writes are sent ``bulk_concurrency`` at a time; each
+        returns its own results, which are put back in input order.
+        """
         plain = [position for position, write in enumerate(writes) if write.expected_rev is None]
-        for group in _chunks(plain, WRITE_BATCH):
+        conditional = [[position] for position, write in enumerate(writes) if write.expected_rev is not None]
+        if plain:
+            self._table(collection, create=True)  # create it once, before the workers race to
+
+        def put_group(group: list[int]) -> list[tuple[int, BulkResult]]:
+            if writes[group[0]].expected_rev is not None:
+                return [(group[0], self._save_one(collection, writes[group[0]]))]
             revs = {position: new_revision(None) for position in group}
 
-            def put_group(table: _Table, group: list[int] = group, revs: dict[int, str] = revs) -> None:
+            def put(table: _Table) -> None:
                 requests = [
                     {"PutRequest": {"Item": self._item(table, writes[p].doc_id, revs[p], writes[p].body)}}
                     for p in group
@@ -483,29 +502,31 @@ class DynamoDBDatabaseService(DatabaseService):
                 self._batch_write(collection, requests)
 
             try:
-                self._write(collection, put_group)
+                self._write(collection, put)
             except ClientError as exc:
                 if error_code(exc) != "ValidationException":
                     raise
                 # One item spoiled the whole request: write them one by one for per-document results.
-                for position in group:
-                    results[position] = self._save_one(collection, writes[position])
-                continue
-            for position in group:
-                results[position] = bulk_ok(writes[position].doc_id, revs[position])
-        for position, write in enumerate(writes):
-            if write.expected_rev is not None:
-                results[position] = self._save_one(collection, write)
+                return [(position, self._save_one(collection, writes[position])) for position in group]
+            return [(position, bulk_ok(writes[position].doc_id, revs[position])) for position in group]
+
+        results: list[BulkResult | None] = [None] * len(writes)
+        groups = [*_chunks(plain, WRITE_BATCH), *conditional]
+        for done in run_ordered(put_group, groups, self.bulk_concurrency):
+            for position, result in done:
+                results[position] = result
         return [result for result in results if result is not None]
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
-        for chunk in _chunks(doc_ids, WRITE_BATCH):
+        def delete(chunk: list[str]) -> None:
             try:
                 self._batch_write(collection, [{"DeleteRequest": {"Key": self._key(doc_id)}} for doc_id in chunk])
             except ClientError as exc:
-                if error_code(exc) == "ResourceNotFoundException":
-                    break  # no table, no documents: every one counts as deleted
-                raise
+                if error_code(exc) != "ResourceNotFoundException":
+                    raise
+                # no table, no documents: every one counts as deleted
+
+        run_ordered(delete, list(_chunks(doc_ids, WRITE_BATCH)), self.bulk_concurrency)
         return [bulk_ok(doc_id, None) for doc_id in doc_ids]
 
     # ------------------------------------------------------------ find and indexes
