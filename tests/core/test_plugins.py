@@ -136,3 +136,17 @@ def test_import_pulls_in_no_third_party_module_but_pluggy() -> None:
         """
     )
     assert result["third_party"] == ["pluggy"]
+
+
+def test_import_alone_defers_discovery() -> None:
+    """Importing the package (types, errors, the interface) does no entry-point discovery."""
+    result = _run_fresh(
+        """
+        import json, sys
+        import gofannon_db
+        from gofannon_db import DatabaseService, Settings, InvalidName
+        print(json.dumps({"loaded": [m for m in ("pluggy", "importlib.metadata", "gofannon_db.plugins")
+                                     if m in sys.modules]}))
+        """
+    )
+    assert result["loaded"] == []

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     BackendUnavailable,
     ConfigurationError,
@@ -23,13 +25,29 @@ from .errors import (
     RevisionConflict,
     Unauthorized,
 )
-from .factory import create_database_service, get_database_service, reset_database_service
 from .provider import Option, Provider
 from .service import DatabaseService
 from .settings import Settings
 from .types import BulkResult, Document, WriteResult
 
+if TYPE_CHECKING:
+    from .factory import create_database_service, get_database_service, reset_database_service
+
 __version__ = "0.1.0"
+
+_FACTORY_NAMES = frozenset({"create_database_service", "get_database_service", "reset_database_service"})
+
+
+def __getattr__(name: str) -> Any:
+    """Load the factory (and with it pluggy and entry-point discovery) on first use, not on import.
+
+    A plugin module or an application that only needs the types then imports fast.
+    """
+    if name in _FACTORY_NAMES:
+        from . import factory
+
+        return getattr(factory, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BackendUnavailable",
