@@ -170,6 +170,10 @@ class DynamoDBDatabaseService(DatabaseService):
             read_timeout=timeout,
             retries={"mode": retry_mode, "total_max_attempts": max_attempts},
             max_pool_connections=max(max_pool_connections, self.bulk_concurrency),
+            # Every request is built here from validated documents, and the server validates
+            # it again; botocore's own check walks every AttributeValue of every item and
+            # was the largest client cost of a 25-item BatchWriteItem (about half a ms per item).
+            parameter_validation=False,
         )
         # Credentials go straight into the session: they are never kept on self.
         session = boto3.session.Session(
