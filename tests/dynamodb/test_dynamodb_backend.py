@@ -512,8 +512,12 @@ def test_bulk_concurrency_setting(ddb_server: DynamoDBServer) -> None:
     with create_database_service(Settings({}, **settings, DYNAMODB_BULK_CONCURRENCY="40")) as service:
         assert service.bulk_concurrency == 40
         assert service.client.meta.config.max_pool_connections == 40  # a connection per batch in flight
-        # requests are built from validated documents and checked by the server: no second client-side walk
-        assert service.client.meta.config.parameter_validation is False
+        # Requests are built from validated documents and checked by the server: botocore's
+        # client-side walk of every parameter is off, so a bad parameter reaches the server.
+        from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+        with pytest.raises(ClientError):
+            service.client.list_tables(Limit="not a number")
 
 
 @pytest.mark.parametrize(("name", "value"), [("DYNAMODB_BULK_CONCURRENCY", "0"), ("DYNAMODB_BULK_CONCURRENCY", "x")])
