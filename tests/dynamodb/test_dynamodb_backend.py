@@ -499,7 +499,7 @@ def test_the_factory_builds_it_from_settings(ddb_server: DynamoDBServer) -> None
 
 
 def test_bulk_concurrency_setting(ddb_server: DynamoDBServer) -> None:
-    from gofannon_db_dynamodb.concurrency import DEFAULT_BULK_CONCURRENCY
+    from gofannon_db.concurrency import DEFAULT_BULK_CONCURRENCY
 
     settings = {
         "DATABASE_PROVIDER": "dynamodb",

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from gofannon_db import create_database_service
+from gofannon_db.concurrency import DEFAULT_BULK_CONCURRENCY
 from gofannon_db.errors import (
     BackendUnavailable,
     ConfigurationError,
@@ -29,7 +30,6 @@ from gofannon_db.errors import (
 from gofannon_db.settings import Settings
 from gofannon_db.testing.base import fresh_name
 from gofannon_db_firestore import service as service_module
-from gofannon_db_firestore.concurrency import DEFAULT_BULK_CONCURRENCY
 from gofannon_db_firestore.config import FirestoreConfig
 from gofannon_db_firestore.errors import translate_error
 from gofannon_db_firestore.service import FirestoreDatabaseService

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from gofannon_db.concurrency import DEFAULT_BULK_CONCURRENCY
 from gofannon_db.errors import ConfigurationError
 from gofannon_db.hookspecs import hookimpl
 from gofannon_db.provider import Option, Provider
 from gofannon_db.service import DatabaseService
 from gofannon_db.settings import Settings
-
-from .concurrency import DEFAULT_BULK_CONCURRENCY
 
 RETRY_MODES = ("standard", "adaptive", "legacy")
 

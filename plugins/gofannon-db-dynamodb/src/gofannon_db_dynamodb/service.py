@@ -32,13 +32,13 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from gofannon_db import query
 from gofannon_db.codec import new_revision
+from gofannon_db.concurrency import DEFAULT_BULK_CONCURRENCY, run_ordered
 from gofannon_db.errors import BackendUnavailable, DatabaseError, DocumentNotFound, InvalidQuery, RevisionConflict
 from gofannon_db.redaction import redact_url
 from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 
 from . import logfilter
-from .concurrency import DEFAULT_BULK_CONCURRENCY, run_ordered
 from .errors import error_code, translate
 from .expressions import Expression
 from .values import FLOATS_ATTRIBUTE, AttributeValue, decode_item, encode_body, index_key, item_size

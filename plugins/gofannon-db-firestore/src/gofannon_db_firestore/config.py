@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gofannon_db.concurrency import DEFAULT_BULK_CONCURRENCY
 from gofannon_db.errors import ConfigurationError
 from gofannon_db.provider import Option
 from gofannon_db.settings import Settings
-
-from .concurrency import DEFAULT_BULK_CONCURRENCY
 
 __all__ = ["DEFAULT_DATABASE", "OPTIONS", "FirestoreConfig"]
 

@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gofannon_db import query
 from gofannon_db.codec import new_revision
+from gofannon_db.concurrency import run_ordered
 from gofannon_db.errors import DatabaseError, DocumentNotFound, InvalidName, RevisionConflict
 from gofannon_db.service import DEFAULT_PAGE_SIZE, DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 from gofannon_db.validation import validate_doc_id
 
 from .client import build_client, retry_policy
-from .concurrency import run_ordered
 from .config import FirestoreConfig
 from .errors import NOT_FOUND, OK, RETRYABLE_CODES, error_for_code, translate_error
 from .values import (

@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from gofannon_db_firestore.concurrency import run_ordered
+from gofannon_db.concurrency import run_ordered
 
 
 def test_results_keep_input_order_whatever_finishes_first() -> None:
