@@ -49,6 +49,7 @@ def __getattr__(name: str) -> Any:
         return getattr(factory, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "BackendUnavailable",
     "BulkResult",
