@@ -69,4 +69,5 @@ def types(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks on the real servers; writes docs/benchmarks.md. Not run by default. ``nox -s bench -- --quick``."""
     session.install("./core", *PLUGINS)
-    session.run("python", "-m", "bench.run", *session.posargs, env={"NO_GCE_CHECK": "true"})
+    args = session.posargs or ["--json", "bench/results/latest.json"]
+    session.run("python", "-m", "bench.run", *args, env={"NO_GCE_CHECK": "true"})
