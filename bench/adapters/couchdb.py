@@ -12,6 +12,7 @@ from typing import Any
 from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Database, Server  # type: ignore[import-untyped]
 from gofannon_db import Settings, create_database_service
+from gofannon_db_couchdb.service import NoCache
 
 from tests.servers.couchdb import POUCHDB_SERVER, CouchDBServer, start_couchdb
 
@@ -27,23 +28,10 @@ RAW_CALLS = {
 }
 
 
-class _NoCache(http.Cache):  # type: ignore[misc]
-    """The backend turns CouchDB-Python's ETag cache off; so does the baseline (else its GETs are 304s)."""
-
-    def get(self, url: str) -> None:
-        return None
-
-    def put(self, url: str, response: Any) -> None:
-        return None
-
-    def remove(self, url: str) -> None:
-        return None
-
-
 class RawCouchDB:
     def __init__(self, server: CouchDBServer) -> None:
         session = http.Session(timeout=10.0, retry_delays=[0])
-        session.cache = _NoCache()
+        session.cache = NoCache()
         self._server = Server(server.url, session=session)
         self._server.resource.credentials = (server.user, server.password)
         self._dbs: dict[str, Database] = {}

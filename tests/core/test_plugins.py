@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 
 import pytest
 from gofannon_db import (
@@ -15,17 +14,9 @@ from gofannon_db import (
     Settings,
     create_database_service,
     get_database_service,
-    reset_database_service,
 )
 from gofannon_db.backends import memory_plugin
 from gofannon_db.plugins import ProviderRegistry, get_registry
-
-
-@pytest.fixture(autouse=True)
-def fresh_singleton() -> Iterator[None]:
-    reset_database_service()
-    yield
-    reset_database_service()
 
 
 def test_an_installed_plugin_is_found_without_any_change_to_the_core() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from gofannon_db import (
@@ -15,13 +14,6 @@ from gofannon_db import (
     reset_database_service,
 )
 from gofannon_db.backends.memory import MemoryDatabaseService
-
-
-@pytest.fixture(autouse=True)
-def fresh_singleton() -> Iterator[None]:
-    reset_database_service()
-    yield
-    reset_database_service()
 
 
 def test_settings_read_the_environment_and_keywords_override(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,7 +32,7 @@ from .config import CouchDBConfig, split_credentials
 from .errors import STATUS_BY_ERROR_NAME, http_status_of, server_reason, translate
 from .revisions import REVISION_FORMAT, RevisionHints
 
-__all__ = ["CouchDBDatabaseService"]
+__all__ = ["CouchDBDatabaseService", "NoCache"]
 
 _DESIGN_PREFIX = "_design/"
 _JSON_HEADERS = {"Content-Type": "application/json"}
@@ -61,7 +61,7 @@ def _backoff(attempt: int) -> None:
         time.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
 
 
-class _NoCache(http.Cache):  # type: ignore[misc]
+class NoCache(http.Cache):  # type: ignore[misc]
     """CouchDB-Python caches GET bodies by URL (up to 75, any size); documents must not be."""
 
     def get(self, url: str) -> None:
@@ -112,7 +112,7 @@ class CouchDBDatabaseService(DatabaseService):
         )
         self._config = config
         self._session = http.Session(timeout=config.timeout, retry_delays=[0])
-        self._session.cache = _NoCache()
+        self._session.cache = NoCache()
         self._server = Server(config.url, session=self._session)
         self._server.resource.credentials = config.credentials
         self._revs = RevisionHints(revision_hints)
