@@ -33,7 +33,7 @@ PLUGINS = sorted(str(path) for path in (ROOT / "plugins").glob("gofannon-db-*") 
 TEST_PLUGINS = sorted(
     str(path) for path in (ROOT / "tests" / "plugin_dists").glob("*") if (path / "pyproject.toml").exists()
 )
-SOURCES = ["core/src", "plugins", "tests", "noxfile.py"]
+SOURCES = ["core/src", "plugins", "tests", "bench", "scripts", "noxfile.py"]
 
 nox.options.sessions = ["lint", "types", "tests"]
 nox.options.reuse_existing_virtualenvs = True
