@@ -12,13 +12,13 @@ from gofannon_db import DatabaseService
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.migration import Progress, document_differences, import_file, migrate
 
+from tests.proxy import FaultProxy
 from tests.servers.couchdb import CouchDBServer
 from tests.servers.dynamodb import DynamoDBServer
 from tests.servers.firestore import FirestoreServer
 
 from .cli import clean_env, gofannon_db, migrate_script, write_env
 from .conftest import fill, sample_documents
-from .proxy import TcpProxy
 from .servers import couchdb_env, dynamodb_env, firestore_env, service, start_couchdb, unique_prefix
 
 COLLECTIONS = ["agents", "users", "tickets", "demos"]
@@ -182,19 +182,19 @@ def test_target_unreachable_mid_run_then_back_resumes_idempotently(dynamodb: Dyn
     source = MemoryDatabaseService()
     fill(source, "sessions", sample_documents(300, "s"))
     host, port = dynamodb.endpoint_url.removeprefix("http://").split(":")
-    proxy = TcpProxy(host, int(port)).start()
+    proxy = FaultProxy(host, int(port)).start()
     try:
         env = {**dynamodb_env(dynamodb), "DYNAMODB_ENDPOINT_URL": f"http://127.0.0.1:{proxy.port}"}
         env["DYNAMODB_MAX_ATTEMPTS"] = "2"
         prefix = unique_prefix()
         with service(env, prefix) as target:
-            report = migrate(source, target, ["sessions"], batch_size=40, progress=After(2, proxy.stop))
+            report = migrate(source, target, ["sessions"], batch_size=40, progress=After(2, proxy.cut))
             assert report.status == "stopped"
             assert "the target failed: BackendUnavailable" in (report.error or "")
             sessions = report.collection("sessions")
             assert sessions.written == 80
             assert 0 < len(sessions.failed) <= 40
-            proxy.start()  # the same server is back, holding the first part of the run
+            proxy.restore()  # the same server is back, holding the first part of the run
             resumed = migrate(source, target, ["sessions"], batch_size=40, verify=True)
             assert resumed.ok, resumed.to_text()
             assert target.count("sessions") == 300
