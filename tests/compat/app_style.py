@@ -105,6 +105,22 @@ class KeyValueStore:
         }
 
 
+def create_agent(db: DatabaseService, agent_id: str, name: str) -> dict[str, Any]:
+    """Save a new agent as a pydantic model dumps it by alias: ``_rev`` is ``None`` until it is saved."""
+    agent: dict[str, Any] = {"_id": agent_id, "_rev": None, "name": name, "createdAt": "2026-01-01T00:00:00"}
+    saved = db.save("agents", agent_id, agent)
+    agent["_rev"] = saved.get("rev")
+    return agent
+
+
+def update_agent(db: DatabaseService, agent_id: str, **changes: Any) -> dict[str, Any]:
+    """Read, merge and write back with the stored ``_rev``, as the application's update route does."""
+    existing = db.get("agents", agent_id)
+    updated = {**existing, **changes, "_rev": existing.get("_rev")}
+    updated["_rev"] = db.save("agents", agent_id, updated).get("rev")
+    return updated
+
+
 def deploy(db: DatabaseService, agent_id: str, friendly_name: str) -> str:
     """Claim ``friendly_name`` for the agent: a missing deployment is created, another agent's is a 409."""
     try:

@@ -7,7 +7,7 @@ from fastapi import HTTPException
 from gofannon_db import DocumentNotFound, InvalidDocument, InvalidName, InvalidQuery, RevisionConflict
 from gofannon_db.compat.gofannon import DatabaseService, get_database_service
 
-from .app_style import DEPLOYMENTS, STORE, AppSettings, KeyValueStore, deploy, undeploy
+from .app_style import DEPLOYMENTS, STORE, AppSettings, KeyValueStore, create_agent, deploy, undeploy, update_agent
 
 
 def test_one_service_per_process(app_settings: AppSettings) -> None:
@@ -102,3 +102,20 @@ def test_iter_all_streams_documents(app_settings: AppSettings) -> None:
     db = get_database_service(app_settings)
     db.save_many("agents", [{"_id": f"a{i}", "n": i} for i in range(7)])
     assert sorted(doc["n"] for doc in db.iter_all("agents", page_size=3)) == list(range(7))
+
+
+def test_a_model_dumped_with_rev_none_is_a_new_document(app_settings: AppSettings) -> None:
+    db = get_database_service(app_settings)
+    agent = create_agent(db, "agent-1", "Weather")
+    assert agent["_rev"]
+    updated = update_agent(db, "agent-1", name="Weather v2")
+    assert updated["_rev"] != agent["_rev"]
+    assert db.get("agents", "agent-1")["name"] == "Weather v2"
+    with pytest.raises(HTTPException) as stale:
+        db.save("agents", "agent-1", {**agent, "name": "lost update"})  # the first revision, now stale
+    assert stale.value.status_code == 409
+    results = db.save_many("agents", [{"_id": "agent-2", "_rev": None, "name": "B"}, {"_id": "agent-3", "_rev": ""}])
+    assert [result["ok"] for result in results] == [True, True]
+    fresh = {"_id": "agent-4", "_rev": None}
+    db.save("agents", "agent-4", fresh)
+    assert fresh == {"_id": "agent-4", "_rev": None}  # the caller's dict is left alone

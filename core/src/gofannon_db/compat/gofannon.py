@@ -96,11 +96,11 @@ class DatabaseService:
 
     def save(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
         with raising_http_errors():
-            return self.service.save(db_name, doc_id, doc)
+            return self.service.save(db_name, doc_id, _without_empty_rev(doc))
 
     def create(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
         with raising_http_errors():
-            return self.service.create(db_name, doc_id, doc)
+            return self.service.create(db_name, doc_id, _without_empty_rev(doc))
 
     def delete(self, db_name: str, doc_id: str, rev: str | None = None) -> None:
         with raising_http_errors():
@@ -121,6 +121,8 @@ class DatabaseService:
 
     def save_many(self, db_name: str, docs: Iterable[Mapping[str, Any]]) -> list[BulkResult]:
         with raising_http_errors():
+            if not isinstance(docs, (str, bytes, Mapping)) and isinstance(docs, Iterable):
+                docs = [_without_empty_rev(doc) for doc in docs]
             return self.service.save_many(db_name, docs)
 
     def delete_many(self, db_name: str, doc_ids: Iterable[str]) -> list[BulkResult]:
@@ -175,6 +177,19 @@ class DatabaseService:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _without_empty_rev(doc: Any) -> Any:
+    """``doc`` without a ``_rev`` of ``None`` or ``""``: the application's models dump a new document that way.
+
+    The application's pydantic models serialise an unsaved document with ``"_rev": None``, and
+    its CouchDB layer dropped an empty ``_rev``; the contract refuses both (a ``_rev`` must be a
+    revision). Here they mean what they meant there: no revision, an unconditional write. The
+    caller's dict is left alone; anything that is not a mapping goes on for the core to refuse.
+    """
+    if isinstance(doc, Mapping) and "_rev" in doc and doc["_rev"] in (None, ""):
+        return {key: value for key, value in doc.items() if key != "_rev"}
+    return doc
 
 
 def _converting(documents: Iterator[Document]) -> Iterator[Document]:
