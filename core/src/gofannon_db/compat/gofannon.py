@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from .. import factory
+from ..errors import ConfigurationError
 from ..plugins import get_registry
 from ..service import DEFAULT_PAGE_SIZE
 from ..service import DatabaseService as _CoreService
@@ -64,7 +65,7 @@ def settings_from(source: object = None) -> Settings:
 def _option_names(provider_name: str) -> tuple[str, ...]:
     try:
         return get_registry().get(provider_name).option_names
-    except Exception:  # a provider claimed twice: the factory reports it when it is chosen
+    except ConfigurationError:  # a provider claimed twice: the factory reports it when it is chosen
         return ()
 
 
