@@ -1,5 +1,7 @@
 """Where the service's time goes: ``python -m bench.profile couchdb save_new [--calls 300]``.
 
+``save_many`` profiles one call writing ``--calls`` new documents (e.g. ``--calls 5000``).
+
 Runs one operation through gofannon-db under cProfile on the backend's real server
 (memory needs none) and prints the functions that cost the most. This is how the
 overheads explained in ``docs/benchmarks.md`` were found.
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from .adapters import BACKENDS, Backend, opener
 from .workload import document, ids
 
-OPERATIONS = ("get", "save_new", "save_update", "delete", "list_all")
+OPERATIONS = ("get", "save_new", "save_update", "delete", "list_all", "save_many")
 COLLECTION = "bench-profile"
 
 
@@ -26,6 +28,9 @@ def _operation(backend: Backend, op: str, calls: int) -> Callable[[], object]:
     body = document(1)
     if op == "save_new":
         return lambda: [service.save(COLLECTION, doc_id, body) for doc_id in doc_ids]
+    if op == "save_many":
+        docs = [{"_id": doc_id, **document(number)} for number, doc_id in enumerate(doc_ids)]
+        return lambda: service.save_many(COLLECTION, docs)
     revs = {doc_id: service.save(COLLECTION, doc_id, body)["rev"] for doc_id in doc_ids}
     if op == "get":
         return lambda: [service.get(COLLECTION, doc_id) for doc_id in doc_ids]

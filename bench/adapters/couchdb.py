@@ -36,6 +36,10 @@ class RawCouchDB:
         self._server.resource.credentials = (server.user, server.password)
         self._dbs: dict[str, Database] = {}
 
+    def database(self, collection: str) -> Database:
+        """CouchDB-Python's ``Database`` for ``collection`` (the bulk baseline calls ``update`` on it)."""
+        return self._db(collection)
+
     def _db(self, collection: str) -> Database:
         db = self._dbs.get(collection)
         if db is None:

@@ -40,6 +40,16 @@ class RawFirestore:
             credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
         )
 
+    @property
+    def client(self) -> Any:
+        """The ``firestore.Client`` (the bulk baseline commits ``client.batch()`` on it)."""
+        return self._client
+
+    @staticmethod
+    def new_rev() -> str:
+        """A revision as a raw user would make one."""
+        return f"1-{uuid.uuid4().hex}"
+
     def prepare(self, collection: str) -> None:
         """Firestore collections exist as soon as a document does."""
 
@@ -50,7 +60,7 @@ class RawFirestore:
         return {"_id": snapshot.id, **snapshot.to_dict()}
 
     def save_new(self, collection: str, doc_id: str, body: dict[str, Any]) -> str:
-        rev = f"1-{uuid.uuid4().hex}"
+        rev = self.new_rev()
         self._client.collection(collection).document(doc_id).set({**body, "_rev": rev}, timeout=TIMEOUT)
         return rev
 

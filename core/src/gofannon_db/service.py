@@ -75,17 +75,17 @@ class DatabaseService(abc.ABC):
     def save(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
         """Upsert ``doc``; with ``_rev`` in it, only if that is still the stored revision."""
         collection = self._physical(db_name)
-        body, expected_rev = self._prepare(collection, doc_id, doc)
-        rev = self._call(self._save, collection, doc_id, body, expected_rev)
+        body, expected_rev, wire = self._prepare(collection, doc_id, doc)
+        rev = self._call(self._save, collection, doc_id, body, expected_rev, *_wire_arg(wire))
         return {"id": doc_id, "rev": rev}
 
     def create(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
         """Insert ``doc``; :class:`RevisionConflict` when ``doc_id`` already exists."""
         collection = self._physical(db_name)
-        body, expected_rev = self._prepare(collection, doc_id, doc)
+        body, expected_rev, wire = self._prepare(collection, doc_id, doc)
         if expected_rev is not None:
             raise InvalidDocument("create() takes a new document; drop _rev or use save().", path="_rev")
-        rev = self._call(self._create, collection, doc_id, body)
+        rev = self._call(self._create, collection, doc_id, body, *_wire_arg(wire))
         return {"id": doc_id, "rev": rev}
 
     def delete(self, db_name: str, doc_id: str, rev: str | None = None) -> None:
@@ -132,7 +132,7 @@ class DatabaseService(abc.ABC):
                     raise InvalidDocument(f"save_many takes dicts, got {type(doc).__name__}.")
                 if doc_id is None:
                     raise InvalidDocument("Each document given to save_many needs an _id.", path="_id")
-                body, expected_rev = self._prepare(collection, doc_id, doc)
+                body, expected_rev, wire = self._prepare(collection, doc_id, doc)
                 if doc_id in seen:
                     raise InvalidDocument(f"Document id {doc_id!r} appears more than once in this batch.")
             except DatabaseError as error:
@@ -141,7 +141,7 @@ class DatabaseService(abc.ABC):
             seen.add(doc_id)
             positions.append(len(results))
             results.append(None)
-            writes.append(BulkWrite(doc_id, body, expected_rev))
+            writes.append(BulkWrite(doc_id, body, expected_rev, wire))
         if writes:
             for position, result in zip(positions, self._call(self._save_many, collection, writes), strict=True):
                 results[position] = result
@@ -298,7 +298,9 @@ class DatabaseService(abc.ABC):
         results: list[BulkResult] = []
         for write in writes:
             try:
-                rev = self._call(self._save, collection, write.doc_id, write.body, write.expected_rev)
+                rev = self._call(
+                    self._save, collection, write.doc_id, write.body, write.expected_rev, *_wire_arg(write.wire)
+                )
             except DatabaseError as error:
                 results.append(bulk_error(write.doc_id, error))
             else:
@@ -361,6 +363,19 @@ class DatabaseService(abc.ABC):
         """
         return json_size({"_id": doc_id, "_rev": "0" * 34, **body})
 
+    def _prepare_write(self, collection: str, doc_id: str, body: Document) -> tuple[int, Any]:
+        """``(size, wire)`` of a validated body: its size as :meth:`_document_size` counts it, and
+        the form the backend will send, computed in one pass.
+
+        A backend whose size check encodes the document overrides this to return that
+        encoding as ``wire``, so that nothing is encoded twice. The core hands a ``wire``
+        that is not ``None`` back to the backend unchanged: as an extra last argument ``wire``
+        of :meth:`_save` and :meth:`_create`, and as :attr:`BulkWrite.wire
+        <gofannon_db.types.BulkWrite.wire>` in :meth:`_save_many`; a backend that returns one
+        accepts that argument. The default sizes with :meth:`_document_size` and has no wire form.
+        """
+        return self._document_size(collection, doc_id, body), None
+
     def _translate_error(self, exc: Exception) -> DatabaseError:
         """Map an exception from the backend's SDK to a typed error.
 
@@ -375,18 +390,21 @@ class DatabaseService(abc.ABC):
     def _physical(self, db_name: str) -> str:
         return self.collection_prefix + validate_collection_name(db_name)
 
-    def _prepare(self, collection: str, doc_id: object, doc: object) -> tuple[Document, str | None]:
-        """Validate one document, check its size, and split off the revision it expects."""
+    def _prepare(self, collection: str, doc_id: object, doc: object) -> tuple[Document, str | None, Any]:
+        """Validate one document, check its size, and split off the revision it expects.
+
+        Returns the body, the expected revision and the backend's wire form (see :meth:`_prepare_write`).
+        """
         checked_id = validate_doc_id(doc_id)
         body = validate_document(doc, checked_id)
         expected_rev = body.pop("_rev", None)
-        size = self._document_size(collection, checked_id, body)
+        size, wire = self._prepare_write(collection, checked_id, body)
         if size > self.max_document_bytes:
             raise DocumentTooLarge(
                 f"Document {doc_id!r} is {size} bytes; the {self.provider_name} backend accepts at most "
                 f"{self.max_document_bytes}."
             )
-        return body, expected_rev
+        return body, expected_rev, wire
 
     def _call(self, hook: Callable[..., _T], *args: Any) -> _T:
         try:
@@ -407,3 +425,8 @@ class DatabaseService(abc.ABC):
             except Exception as exc:
                 raise self._translate_error(exc) from exc
             yield doc
+
+
+def _wire_arg(wire: Any) -> tuple[Any, ...]:
+    """The extra argument of ``_save``/``_create``: the wire form when the backend made one, else none."""
+    return () if wire is None else (wire,)

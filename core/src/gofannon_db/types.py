@@ -45,6 +45,8 @@ class BulkWrite(NamedTuple):
     """A private copy of the document without ``_id`` and ``_rev``."""
     expected_rev: str | None
     """The revision the stored document must have, or ``None`` for an unconditional upsert."""
+    wire: Any = None
+    """What the backend's ``_prepare_write`` returned for this body (its encoded form), or ``None``."""
 
 
 def bulk_ok(doc_id: str, rev: str | None) -> BulkResult:

@@ -43,6 +43,25 @@ class RevisionHints:
             while len(self._revs) > self._capacity:
                 self._revs.popitem(last=False)
 
+    def get_many(self, collection: str, doc_ids: list[str]) -> list[str | None]:
+        """:meth:`get` of each id, in order, under one lock (a bulk write's hints)."""
+        with self._lock:
+            revs = self._revs
+            return [revs.get((collection, doc_id)) for doc_id in doc_ids]
+
+    def put_many(self, collection: str, pairs: list[tuple[str, str]]) -> None:
+        """:meth:`put` of each ``(doc_id, rev)``, under one lock; the last ones are the most recent."""
+        if self._capacity <= 0 or not pairs:
+            return
+        with self._lock:
+            revs = self._revs
+            for doc_id, rev in pairs[-self._capacity :]:
+                key = (collection, doc_id)
+                revs[key] = rev
+                revs.move_to_end(key)
+            while len(revs) > self._capacity:
+                revs.popitem(last=False)
+
     def forget_collection(self, collection: str) -> None:
         with self._lock:
             for key in [key for key in self._revs if key[0] == collection]:

@@ -50,9 +50,20 @@ _PAST_EVERY_ID_IN_JS_ORDER = "\uffff" * 171
 """Tries of an unconditional write racing other writers before giving up with 409."""
 
 
+_encode_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+"""One encoder for every call: ``json.dumps`` with options builds a new one each time."""
+_REV_FIELD_BYTES = len(',"_rev":"') + 34 + len('"')
+"""What a ``_rev`` adds to an encoded document, counted at the 34 characters the core's default size assumes."""
+
+
 def _encode(value: Any) -> bytes:
     """Compact UTF-8 JSON; values were validated by the core, so NaN never gets here."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return _encode_text(value).encode("utf-8")
+
+
+def _with_rev(wire: bytes, rev: str | None) -> bytes:
+    """An encoded ``{"_id": ..., ...}`` document with ``_rev`` put in front, without encoding it again."""
+    return wire if rev is None else b'{"_rev":' + _encode(rev) + b"," + wire[1:]
 
 
 def _backoff(attempt: int) -> None:
@@ -215,20 +226,29 @@ class CouchDBDatabaseService(DatabaseService):
         self._revs.put(collection, doc_id, doc.get("_rev"))
         return doc
 
-    def _put(self, collection: str, doc_id: str, body: Document, rev: str | None) -> str:
-        doc = body if rev is None else {**body, "_rev": rev}
-        result = self._write("PUT", [collection, doc_id], doc)
+    def _prepare_write(self, collection: str, doc_id: str, body: Document) -> tuple[int, bytes]:
+        """Encode ``{"_id": doc_id, **body}`` once: its length plus a revision's is the size the core
+        checks (the same figure as the default :meth:`_document_size`), and the bytes are what is sent."""
+        wire = _encode({"_id": doc_id, **body})
+        return len(wire) + _REV_FIELD_BYTES, wire
+
+    def _put(self, collection: str, doc_id: str, body: Document, rev: str | None, wire: bytes | None = None) -> str:
+        if wire is None:
+            wire = _encode({"_id": doc_id, **body})
+        result = self._write("PUT", [collection, doc_id], _with_rev(wire, rev))
         new_rev: str = result["rev"]
         self._revs.put(collection, doc_id, new_rev)
         return new_rev
 
-    def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
+    def _save(
+        self, collection: str, doc_id: str, body: Document, expected_rev: str | None, wire: bytes | None = None
+    ) -> str:
         if expected_rev is not None:
-            return self._save_conditional(collection, doc_id, body, expected_rev)
+            return self._save_conditional(collection, doc_id, body, expected_rev, wire)
         rev = self._revs.get(collection, doc_id)
         for attempt in range(_MAX_ATTEMPTS):
             try:
-                return self._put(collection, doc_id, body, rev)
+                return self._put(collection, doc_id, body, rev, wire)
             except http.ResourceConflict:
                 # Someone else wrote since we last saw it (or we never did): ask for the
                 # current revision and write over it; the caller's body is never dropped.
@@ -238,11 +258,13 @@ class CouchDBDatabaseService(DatabaseService):
             f"Document {doc_id!r} kept changing under {_MAX_ATTEMPTS} attempts to save it; try again."
         )
 
-    def _save_conditional(self, collection: str, doc_id: str, body: Document, expected_rev: str) -> str:
+    def _save_conditional(
+        self, collection: str, doc_id: str, body: Document, expected_rev: str, wire: bytes | None
+    ) -> str:
         if not REVISION_FORMAT.fullmatch(expected_rev):
             raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r}.")
         try:
-            return self._put(collection, doc_id, body, expected_rev)
+            return self._put(collection, doc_id, body, expected_rev, wire)
         except http.ResourceConflict as exc:
             raise RevisionConflict(
                 f"Document {doc_id!r} is not at revision {expected_rev!r} (changed or missing)."
@@ -252,9 +274,9 @@ class CouchDBDatabaseService(DatabaseService):
                 raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r}.") from exc
             raise
 
-    def _create(self, collection: str, doc_id: str, body: Document) -> str:
+    def _create(self, collection: str, doc_id: str, body: Document, wire: bytes | None = None) -> str:
         try:
-            return self._put(collection, doc_id, body, None)
+            return self._put(collection, doc_id, body, None, wire)
         except http.ResourceConflict as exc:
             raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.") from exc
 
@@ -395,35 +417,35 @@ class CouchDBDatabaseService(DatabaseService):
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
         results: list[BulkResult | None] = [None] * len(writes)
         # Unconditional writes start from the remembered revision and are retried on conflict.
+        # The hints are read and written once per request, not once per document.
+        hints = self._revs.get_many(collection, [write.doc_id for write in writes])
         revs: dict[int, str | None] = {}
+        wires: dict[int, bytes] = {}
         pending: list[int] = []
         for index, write in enumerate(writes):
             if write.expected_rev is not None and not REVISION_FORMAT.fullmatch(write.expected_rev):
                 error = RevisionConflict(f"Document {write.doc_id!r} is not at revision {write.expected_rev!r}.")
                 results[index] = bulk_error(write.doc_id, error)
                 continue
-            revs[index] = write.expected_rev or self._revs.get(collection, write.doc_id)
+            revs[index] = write.expected_rev or hints[index]
+            wires[index] = write.wire if write.wire is not None else _encode({"_id": write.doc_id, **write.body})
             pending.append(index)
         for attempt in range(_MAX_ATTEMPTS):
             if not pending:
                 break
-            encoded = []
-            for index in pending:
-                write, rev = writes[index], revs[index]
-                doc = {"_id": write.doc_id, **write.body}
-                if rev is not None:
-                    doc["_rev"] = rev
-                encoded.append(_encode(doc))
+            encoded = [_with_rev(wires[index], revs[index]) for index in pending]
             retry: list[int] = []
+            written: list[tuple[str, str]] = []
             for index, answer in zip(pending, self._bulk_docs(collection, encoded), strict=True):
                 write = writes[index]
                 if answer.get("rev") and not answer.get("error"):
-                    self._revs.put(collection, write.doc_id, answer["rev"])
+                    written.append((write.doc_id, answer["rev"]))
                     results[index] = bulk_ok(write.doc_id, answer["rev"])
                 elif answer.get("error") == "conflict" and write.expected_rev is None:
                     retry.append(index)
                 else:
                     results[index] = self._bulk_failure(write.doc_id, answer)
+            self._revs.put_many(collection, written)
             if retry:
                 current = self._revisions_of(collection, [writes[index].doc_id for index in retry])
                 for index in retry:
