@@ -270,8 +270,11 @@ class DynamoDBDatabaseService(DatabaseService):
 
     # ------------------------------------------------------------ items
 
-    def _item(self, table: _Table, doc_id: str, rev: str, body: Document) -> Item:
-        item: Item = {"_id": {"S": doc_id}, "_rev": {"S": rev}, **encode_body(body)}
+    def _item(self, table: _Table, doc_id: str, rev: str, body: Document, attributes: Item | None = None) -> Item:
+        """The item to put: ``attributes`` (the body as :meth:`_prepare_write` encoded it) or ``body``
+        encoded now, with ``_id``, ``_rev`` and the index attributes, which are computed from ``body``."""
+        encoded = encode_body(body) if attributes is None else attributes
+        item: Item = {"_id": {"S": doc_id}, "_rev": {"S": rev}, **encoded}
         if table.writes:
             view = {"_id": doc_id, "_rev": rev, **body}
             for attribute, fields in list(table.writes.items()):
@@ -282,8 +285,13 @@ class DynamoDBDatabaseService(DatabaseService):
 
     def _document_size(self, collection: str, doc_id: str, body: Document) -> int:
         """The item size DynamoDB will count, with ``_rev`` at its longest (index attributes excluded)."""
-        item: Item = {"_id": {"S": doc_id}, "_rev": {"S": "0" * REV_RESERVE}, **encode_body(body)}
-        return item_size(item)
+        return self._prepare_write(collection, doc_id, body)[0]
+
+    def _prepare_write(self, collection: str, doc_id: str, body: Document) -> tuple[int, Item]:
+        """The body's attributes, encoded once: sized here for the core's check, then sent by the write."""
+        attributes = encode_body(body)
+        size = item_size(attributes) + item_size({"_id": {"S": doc_id}, "_rev": {"S": "0" * REV_RESERVE}})
+        return size, attributes
 
     @staticmethod
     def _key(doc_id: str) -> Item:
@@ -303,12 +311,16 @@ class DynamoDBDatabaseService(DatabaseService):
             raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
         return decode_item(item)
 
-    def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
+    def _save(
+        self, collection: str, doc_id: str, body: Document, expected_rev: str | None, wire: Item | None = None
+    ) -> str:
         rev = new_revision(expected_rev)
         if expected_rev is None:
             self._write(
                 collection,
-                lambda table: self.client.put_item(TableName=collection, Item=self._item(table, doc_id, rev, body)),
+                lambda table: self.client.put_item(
+                    TableName=collection, Item=self._item(table, doc_id, rev, body, wire)
+                ),
             )
             return rev
         table = self._table(collection, create=False)
@@ -318,7 +330,7 @@ class DynamoDBDatabaseService(DatabaseService):
         try:
             self.client.put_item(
                 TableName=collection,
-                Item=self._item(table, doc_id, rev, body),
+                Item=self._item(table, doc_id, rev, body, wire),
                 ConditionExpression="#rev = :rev",
                 ExpressionAttributeNames={"#rev": "_rev"},
                 ExpressionAttributeValues={":rev": {"S": expected_rev}},
@@ -332,13 +344,13 @@ class DynamoDBDatabaseService(DatabaseService):
             raise
         return rev
 
-    def _create(self, collection: str, doc_id: str, body: Document) -> str:
+    def _create(self, collection: str, doc_id: str, body: Document, wire: Item | None = None) -> str:
         rev = new_revision(None)
 
         def put(table: _Table) -> None:
             self.client.put_item(
                 TableName=collection,
-                Item=self._item(table, doc_id, rev, body),
+                Item=self._item(table, doc_id, rev, body, wire),
                 ConditionExpression="attribute_not_exists(#id)",
                 ExpressionAttributeNames={"#id": "_id"},
             )
@@ -476,7 +488,7 @@ class DynamoDBDatabaseService(DatabaseService):
 
     def _save_one(self, collection: str, write: BulkWrite) -> BulkResult:
         try:
-            rev = self._call(self._save, collection, write.doc_id, write.body, write.expected_rev)
+            rev = self._call(self._save, collection, write.doc_id, write.body, write.expected_rev, write.wire)
         except DatabaseError as error:
             return bulk_error(write.doc_id, error)
         return bulk_ok(write.doc_id, rev)
@@ -500,7 +512,11 @@ class DynamoDBDatabaseService(DatabaseService):
 
             def put(table: _Table) -> None:
                 requests = [
-                    {"PutRequest": {"Item": self._item(table, writes[p].doc_id, revs[p], writes[p].body)}}
+                    {
+                        "PutRequest": {
+                            "Item": self._item(table, writes[p].doc_id, revs[p], writes[p].body, writes[p].wire)
+                        }
+                    }
                     for p in group
                 ]
                 self._batch_write(collection, requests)

@@ -33,11 +33,12 @@ from .client import build_client, retry_policy
 from .config import FirestoreConfig
 from .errors import NOT_FOUND, OK, RETRYABLE_CODES, error_for_code, translate_error
 from .values import (
-    MAX_REVISION_BYTES,
     REV_FIELD,
     decode_document,
     encode_document,
+    encode_fields_sized,
     field_path_parts,
+    revision_field_size,
     stored_size,
 )
 
@@ -119,8 +120,21 @@ class FirestoreDatabaseService(DatabaseService):
         :data:`~gofannon_db_firestore.values.MAX_REVISION_BYTES`, because the core checks
         sizes before the new revision exists.
         """
-        fields = encode_document(body, "0" * MAX_REVISION_BYTES)
-        return stored_size(len(collection.encode("utf-8")), doc_id, fields)
+        return self._prepare_write(collection, doc_id, body)[0]
+
+    def _prepare_write(self, collection: str, doc_id: str, body: Document) -> tuple[int, _Encoded]:
+        """The stored fields (without the revision) and their size, from one walk over ``body``:
+        the core checks the size, and the writes send these fields instead of encoding again."""
+        fields, fields_size = encode_fields_sized(body)
+        size = stored_size(len(collection.encode("utf-8")), doc_id, fields, fields_size + revision_field_size())
+        return size, _Encoded(fields, size)
+
+    @staticmethod
+    def _fields(body: Document, rev: str, wire: _Encoded | None) -> dict[str, Any]:
+        """The fields to send: the prepared encoding with ``rev`` added, else ``body`` encoded now."""
+        if wire is None:
+            return encode_document(body, rev)
+        return {**wire.fields, REV_FIELD: rev}
 
     @staticmethod
     def _revision(snapshot: DocumentSnapshot, fields: dict[str, Any]) -> str:
@@ -177,12 +191,14 @@ class FirestoreDatabaseService(DatabaseService):
             raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
         return self._document(snapshot)
 
-    def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
+    def _save(
+        self, collection: str, doc_id: str, body: Document, expected_rev: str | None, wire: _Encoded | None = None
+    ) -> str:
         from google.api_core import exceptions as api
 
         ref = self._ref(collection, doc_id)
         rev = new_revision(expected_rev)
-        fields = encode_document(body, rev)
+        fields = self._fields(body, rev, wire)
         if expected_rev is None:
             ref.set(fields, **self._rpc)
             return rev
@@ -195,12 +211,12 @@ class FirestoreDatabaseService(DatabaseService):
             raise RevisionConflict(f"Document {doc_id!r} changed while it was being saved.") from exc
         return rev
 
-    def _create(self, collection: str, doc_id: str, body: Document) -> str:
+    def _create(self, collection: str, doc_id: str, body: Document, wire: _Encoded | None = None) -> str:
         from google.api_core import exceptions as api
 
         rev = new_revision()
         try:
-            self._ref(collection, doc_id).create(encode_document(body, rev), **self._rpc)
+            self._ref(collection, doc_id).create(self._fields(body, rev, wire), **self._rpc)
         except api.AlreadyExists as exc:
             raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.") from exc
         return rev
@@ -343,18 +359,20 @@ class FirestoreDatabaseService(DatabaseService):
         return found
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
-        """Each document is encoded once: the fields sent are the ones the chunks are sized by.
+        """Each document is encoded once, by :meth:`_prepare_write` when the core checked its size:
+        the fields sent are those, and the chunks are sized by that check's figure.
 
         Chunks (requests) go a few at a time in parallel; each fills in only its own
         writes' results, so results stay in input order.
         """
         results: list[BulkResult | None] = [None] * len(writes)
         revs = [new_revision(write.expected_rev) for write in writes]
-        encoded = [encode_document(write.body, rev) for write, rev in zip(writes, revs, strict=True)]
-        collection_bytes = len(collection.encode("utf-8"))
-        sizes = [
-            stored_size(collection_bytes, write.doc_id, fields) for write, fields in zip(writes, encoded, strict=True)
+        prepared = [
+            write.wire if write.wire is not None else self._prepare_write(collection, write.doc_id, write.body)[1]
+            for write in writes
         ]
+        encoded = [{**wire.fields, REV_FIELD: rev} for wire, rev in zip(prepared, revs, strict=True)]
+        sizes = [wire.size for wire in prepared]
         failures: list[DatabaseError] = []
 
         def send(chunk: list[int]) -> None:
@@ -464,6 +482,14 @@ class FirestoreDatabaseService(DatabaseService):
         for part in run_ordered(send, chunks, self._concurrency):
             outcome.update(part)
         return [outcome[doc_id] for doc_id in doc_ids]
+
+
+class _Encoded(NamedTuple):
+    """A body as :meth:`FirestoreDatabaseService._prepare_write` prepared it: the stored fields
+    without the revision, and the document's size with the longest revision."""
+
+    fields: dict[str, Any]
+    size: int
 
 
 class _Write(NamedTuple):

@@ -31,9 +31,11 @@ __all__ = [
     "decode_key",
     "decode_value",
     "encode_document",
+    "encode_fields_sized",
     "encode_key",
     "encode_value",
     "field_path_parts",
+    "revision_field_size",
     "stored_size",
     "value_size",
 ]
@@ -93,6 +95,54 @@ def encode_document(body: Document, rev: str) -> dict[str, Any]:
     return fields
 
 
+def encode_fields_sized(body: Document) -> tuple[dict[str, Any], int]:
+    """``encode_document(body, rev)`` without the revision field, and :func:`value_size` of it, in one walk.
+
+    The walk that builds the stored form also counts its bytes, so a write is encoded
+    once: the size is checked on the fields that are then sent.
+    """
+    return _encode_sized(body)
+
+
+def _encode_sized(value: Any) -> tuple[Any, int]:
+    kind = type(value)
+    if kind is str:
+        return value, (len(value) if value.isascii() else len(value.encode("utf-8"))) + 1
+    if kind is dict:
+        out: dict[str, Any] = {}
+        size = 0
+        for key, item in value.items():
+            stored = ESCAPE + key if key.startswith(ESCAPE) else key
+            out[stored], item_size = _encode_sized(item)
+            size += (len(stored) if stored.isascii() else len(stored.encode("utf-8"))) + 1 + item_size
+        return out, size
+    if kind is list:
+        items: list[Any] = []
+        size = 0
+        nested = False
+        for item in value:
+            encoded, item_size = _encode_sized(item)
+            nested = nested or type(encoded) is list
+            items.append(encoded)
+            size += item_size
+        if not nested:
+            return items, size
+        keys = [f"{ESCAPE}{index}" for index in range(len(items))]
+        return dict(zip(keys, items, strict=True)), size + sum(len(key) + 1 for key in keys)
+    if value is None or kind is bool:
+        return value, 1
+    if kind is int or kind is float:
+        return value, 8
+    # A subclass (validated bodies hold exact types; this keeps the function total).
+    encoded = encode_value(value)
+    return encoded, value_size(encoded)
+
+
+def revision_field_size(rev_bytes: int = MAX_REVISION_BYTES) -> int:
+    """What the revision field adds to :func:`value_size` of the fields: its name and an ASCII value."""
+    return _string_size(REV_FIELD) + rev_bytes + 1
+
+
 def decode_document(fields: dict[str, Any]) -> Document:
     """The caller's body from stored fields, without the revision field."""
     return {decode_key(key): decode_value(value) for key, value in fields.items() if key != REV_FIELD}
@@ -122,12 +172,13 @@ def value_size(value: Any) -> int:
     raise TypeError(f"Not a stored JSON value: {type(value).__name__}")
 
 
-def stored_size(collection_bytes: int, doc_id: str, fields: dict[str, Any]) -> int:
+def stored_size(collection_bytes: int, doc_id: str, fields: dict[str, Any], fields_size: int | None = None) -> int:
     """Size Firestore counts against its 1 MiB limit for a document of one collection.
 
     Document name (collection id and document id as strings, plus 16), every field
     (name as a string, plus its value), plus 32. ``collection_bytes`` is the UTF-8
-    length of the collection id. The emulator enforces exactly this sum.
+    length of the collection id; ``fields_size``, when known, is :func:`value_size` of
+    ``fields``. The emulator enforces exactly this sum.
     """
     name = collection_bytes + 1 + _string_size(doc_id) + _NAME_OVERHEAD
-    return name + value_size(fields) + _DOCUMENT_OVERHEAD
+    return name + (value_size(fields) if fields_size is None else fields_size) + _DOCUMENT_OVERHEAD

@@ -1,0 +1,81 @@
+"""The ``_prepare_write`` hook: a backend sizes and encodes a document once and gets that encoding back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from gofannon_db import DocumentTooLarge
+from gofannon_db.backends.memory import MemoryDatabaseService
+from gofannon_db.types import BulkResult, BulkWrite
+
+
+class EncodingService(MemoryDatabaseService):
+    """Prepares a token per document and records what each write hook was handed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.prepared: list[object] = []
+        self.received: list[tuple[str, object]] = []
+
+    def _prepare_write(self, collection: str, doc_id: str, body: dict[str, Any]) -> tuple[int, object]:
+        size, _ = super()._prepare_write(collection, doc_id, body)
+        token = object()
+        self.prepared.append(token)
+        return size, token
+
+    def _save(
+        self, collection: str, doc_id: str, body: dict[str, Any], expected_rev: str | None, wire: object = None
+    ) -> str:
+        self.received.append(("_save", wire))
+        return super()._save(collection, doc_id, body, expected_rev)
+
+    def _create(self, collection: str, doc_id: str, body: dict[str, Any], wire: object = None) -> str:
+        self.received.append(("_create", wire))
+        return MemoryDatabaseService._save(self, collection, doc_id, body, None)  # memory's own _create calls _save
+
+    def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+        self.received.extend(("_save_many", write.wire) for write in writes)
+        return super()._save_many(collection, writes)
+
+
+def test_the_wire_form_of_each_document_reaches_the_write_hook_that_sends_it() -> None:
+    service = EncodingService()
+    service.save("things", "a", {"x": 1})
+    service.create("things", "b", {"x": 2})
+    service.save_many("things", [{"_id": "c", "x": 3}, {"_id": "d", "x": 4}])
+    # save_many's default sends each write through _save, which gets the same wire form again.
+    kinds = [kind for kind, _ in service.received]
+    assert kinds == ["_save", "_create", "_save_many", "_save_many", "_save", "_save"]
+    wires = [wire for _, wire in service.received]
+    p = service.prepared
+    assert len(p) == 4
+    assert wires == [p[0], p[1], p[2], p[3], p[2], p[3]]
+    assert service.get("things", "d")["x"] == 4
+
+
+def test_a_backend_without_a_wire_form_is_called_as_before() -> None:
+    calls: list[tuple[Any, ...]] = []
+
+    class Plain(MemoryDatabaseService):
+        def _save(self, collection: str, doc_id: str, body: dict[str, Any], expected_rev: str | None) -> str:
+            calls.append((doc_id, expected_rev))
+            return super()._save(collection, doc_id, body, expected_rev)
+
+    service = Plain()
+    service.save("things", "a", {"x": 1})
+    assert service.save_many("things", [{"_id": "b"}])[0]["ok"]
+    assert calls == [("a", None), ("b", None)]
+
+
+def test_the_size_the_hook_returns_is_the_one_checked() -> None:
+    class Oversized(MemoryDatabaseService):
+        def _prepare_write(self, collection: str, doc_id: str, body: dict[str, Any]) -> tuple[int, object]:
+            return self.max_document_bytes + 1, None
+
+    service = Oversized()
+    with pytest.raises(DocumentTooLarge):
+        service.save("things", "a", {"x": 1})
+    (result,) = service.save_many("things", [{"_id": "a"}])
+    assert result["status_code"] == 413
+    assert service.list_all("things") == []
