@@ -1,6 +1,7 @@
 """Client cost per document of the write paths, side by side with the raw SDK on the same server.
 
-``python -m bench.bulkcost [--backends couchdb,firestore] [--rounds 7]`` from the repository root.
+``python -m bench.bulkcost [--backends couchdb,firestore] [--rounds 7] [--doc docs/benchmarks.md]``
+from the repository root (``--doc`` puts the table in that file's section 6).
 
 - CouchDB ``save_many`` of 5,000 new documents against CouchDB-Python's own bulk call,
   ``Database.update`` in 1,000-document chunks.
@@ -17,14 +18,17 @@ its range. The machine is shared: read the ranges, and the load average printed 
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .adapters import Backend, opener
 from .environment import load_average
+from .sections import put_section
 from .timing import Timing, interleaved, median
 from .workload import document, ids
 
@@ -80,10 +84,25 @@ HEADER = [
 ]
 
 
-def render(figures: list[CostFigure], rounds: int, load: tuple[str, str]) -> str:
+TITLE = "## 6. Client cost per document of bulk and single writes"
+INTRO = (
+    "Written by `python -m bench.bulkcost` (not by `bench.run`). Each side writes fresh ids to its own "
+    "collection on the same server; which side goes first alternates by round. *Client CPU* is this "
+    "process's CPU time (`time.process_time`): the client's own work, not the wait for the server; *wall* "
+    "is end to end. µs per document are medians over rounds; a ratio is ours / raw per round, median "
+    "and range over rounds. Why the figures are what they are: `docs/performance-bulk.md`."
+)
+
+
+def render(figures: list[CostFigure], rounds: int, load: tuple[str, str], date: str = "") -> str:
     lines = [
-        f"{rounds} interleaved rounds after a warm-up round; load average (1/5/15 min) {load[0]} before, "
-        f"{load[1]} after, on 2 cores shared with the servers and other engineers' work.",
+        TITLE,
+        "",
+        INTRO,
+        "",
+        f"Run of {date}: {rounds} interleaved rounds after a warm-up round; load average (1/5/15 min) "
+        f"{load[0]} before, {load[1]} after, on 2 cores shared with the three servers and other engineers' "
+        "builds and tests: a loaded machine, so read the ranges. A CPU ratio is steadier than a wall ratio.",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join("---" for _ in HEADER) + "|",
@@ -212,13 +231,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bulkcost", description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="couchdb,firestore")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--doc", type=Path, help="also put the table in this file's section 'bulkcost'")
     args = parser.parse_args(argv)
     before = load_average()
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     figures: list[CostFigure] = []
     for name in [name.strip() for name in args.backends.split(",") if name.strip()]:
         figures += RUNNERS[name](args.rounds)
+    markdown = render(figures, args.rounds, (before, load_average()), date)
     print()
-    print(render(figures, args.rounds, (before, load_average())))
+    print(markdown)
+    if args.doc:
+        put_section(args.doc, "bulkcost", markdown)
     return 0
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .results import BULK_TARGETS, OP_RATIO_TARGET, STARTUP_TARGET_SECONDS, BackendResults, Results
+from .sections import carry_sections
 
 __all__ = ["render", "write"]
 
@@ -235,5 +236,7 @@ def render(results: Results) -> str:
 
 
 def write(results: Results, path: Path) -> None:
+    """Write the report; sections other benchmarks put in the file before (``bench.sections``) are kept."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(results), encoding="utf-8")
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(carry_sections(old, render(results)), encoding="utf-8")
