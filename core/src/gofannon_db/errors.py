@@ -208,7 +208,7 @@ def connection_failure_reason(exc: BaseException, timeout: float | None = None) 
         return "the host name did not resolve (DNS)"
     if any(isinstance(item, ConnectionRefusedError) for item in chain):
         return "connection refused (is the server running on that port?)"
-    if any(isinstance(item, (TimeoutError, socket.timeout)) for item in chain):
+    if any(isinstance(item, TimeoutError) for item in chain):
         return f"timed out{waited}"
     text = " ".join(str(item) for item in chain).lower()
     if any(phrase in text for phrase in _DNS_PHRASES):
