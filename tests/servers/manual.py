@@ -42,7 +42,7 @@ def _child_exited() -> bool:
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM (``kill``, a CI runner) stops the server as Ctrl-C does."""
+    """Stop the server as Ctrl-C does."""
     raise KeyboardInterrupt
 
 
@@ -63,7 +63,10 @@ def run_by_hand(
     parser = argparse.ArgumentParser(description=f"Run the {name} test server by hand until Ctrl-C.")
     parser.add_argument("--port", type=_port, help="port on 127.0.0.1 (default: a free one)")
     args = parser.parse_args(argv)
+    # Stop cleanly on SIGTERM (kill, a CI runner) and on SIGINT even when started in the
+    # background of a script, where the shell makes SIGINT ignored.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         with start(args.port) as server:
             print(export_lines(env_of(server)), flush=True)
