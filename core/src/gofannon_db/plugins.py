@@ -9,13 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import cast
 
 import pluggy
 
-from . import hookspecs
+from . import discovery, hookspecs
 from .errors import ConfigurationError, ProviderNotFound
 from .provider import Provider
 
@@ -67,10 +66,10 @@ class ProviderRegistry:
         self._registrations: dict[str, list[_Registration]] = {}
 
     def load_entry_points(self) -> None:
-        for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
-            info = _describe(entry_point)
+        for entry_point in discovery.find_entry_points(hookspecs.PROJECT_NAME):
+            info = PluginInfo(entry_point.name, entry_point.distribution, entry_point.version)
             try:
-                module = entry_point.load()
+                module = discovery.load(entry_point)
             except Exception as exc:
                 info.error = f"{type(exc).__name__}: {exc}"
                 self.plugins.append(info)
@@ -141,15 +140,6 @@ class ProviderRegistry:
                 f"{plugin.distribution} ({plugin.entry_point}): {plugin.error}" for plugin in failed
             )
         return message
-
-
-def _describe(entry_point: EntryPoint) -> PluginInfo:
-    dist = entry_point.dist
-    return PluginInfo(
-        entry_point=entry_point.name,
-        distribution=dist.metadata["Name"] if dist is not None else "(unknown distribution)",
-        version=dist.version if dist is not None else "",
-    )
 
 
 _registry: ProviderRegistry | None = None
