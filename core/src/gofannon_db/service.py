@@ -4,11 +4,34 @@ The public methods (``get``, ``save``, ...) are written once, here. They check n
 ids, documents and sizes, apply the collection prefix, and turn any backend exception
 into a typed :class:`~gofannon_db.errors.DatabaseError`; only then do they call the
 backend's underscore hooks (``_get``, ``_save``, ...). A backend author therefore
-implements four hooks and cannot forget a rule of the contract; every other hook has a
-correct default built on those four, to be overridden for speed.
+implements six hooks -- ``_get``, ``_save``, ``_delete``, ``_list_all``,
+``_list_collections`` and ``_drop_collection`` -- and cannot forget a rule of the
+contract; every other hook has a correct default built on those, to be overridden for
+speed. (The last two are not abstract, so a backend under construction can be imported;
+until they exist, the calls that need them raise a 501 that names the hook to write.)
 
-Hooks receive the *physical* collection name (prefix applied) and documents that are
-already private, validated copies without ``_id`` and ``_rev``.
+What every hook may rely on, and must honour:
+
+* **Physical names.** Hooks receive the *physical* collection name: the service's
+  ``collection_prefix`` followed by the logical name, already checked
+  (``^[a-z][a-z0-9_-]*$``, at most 63 + prefix characters). Use it as the table,
+  database or directory name as is.
+* **Private, validated copies.** Documents reach a hook as private copies without
+  ``_id`` and ``_rev``, valid JSON per the contract; a hook may keep them.
+* **Revisions.** A revision is an opaque non-empty string that changes on every write.
+  A backend without native revisions uses :func:`gofannon_db.codec.new_revision`
+  (``N-<32 hex>``); a native one (CouchDB ``_rev``, an update time) is fine as a string.
+* **Threads.** One service object is used by many threads at once (the process-wide
+  singleton, a web server's workers): every hook must be thread-safe, and a conditional
+  write must be atomic against other writers (the suite checks it with threads).
+* **No transactions required.** Bulk hooks (``_save_many``, ``_delete_many``,
+  ``_get_many``) report per document and may write each document on its own; they must
+  not roll back the good documents because one failed. One transaction per batch is
+  allowed when it still yields one result per document.
+* **Errors.** Raise the typed errors (:mod:`gofannon_db.errors`, or
+  :func:`~gofannon_db.errors.error_for_status`); anything else is mapped by
+  :meth:`DatabaseService._translate_error`. Messages are scrubbed of declared secrets,
+  but never put credentials in them on purpose.
 """
 
 from __future__ import annotations
@@ -29,7 +52,9 @@ from .errors import (
     InvalidQuery,
     OperationNotSupported,
     RevisionConflict,
+    ServiceClosed,
 )
+from .redaction import scrub_exception
 from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok
 from .validation import validate_collection_name, validate_doc_id, validate_document, validate_revision
 
@@ -44,7 +69,9 @@ class DatabaseService(abc.ABC):
     """A document store: collections of JSON documents with ids and revisions.
 
     Subclasses set :attr:`provider_name` and :attr:`max_document_bytes` and implement
-    :meth:`_get`, :meth:`_save`, :meth:`_delete` and :meth:`_list_all`.
+    :meth:`_get`, :meth:`_save`, :meth:`_delete`, :meth:`_list_all`,
+    :meth:`_list_collections` and :meth:`_drop_collection` (see the module docstring
+    for what every hook may assume and must guarantee).
     """
 
     provider_name: ClassVar[str] = "unknown"
@@ -52,6 +79,8 @@ class DatabaseService(abc.ABC):
 
     max_document_bytes: int = 1_048_576
     """Largest document, as measured by :meth:`document_size`, the backend accepts."""
+
+    _closed: bool = False
 
     def __init__(self, *, collection_prefix: str = "") -> None:
         if not set(collection_prefix) <= _PREFIX_CHARS:
@@ -223,8 +252,14 @@ class DatabaseService(abc.ABC):
         return {"provider": self.provider_name, **info}
 
     def close(self) -> None:
-        """Release connections. The service must not be used afterwards."""
-        self._call(self._close)
+        """Release connections. Calling it again does nothing; any other call afterwards raises
+        :class:`~gofannon_db.errors.ServiceClosed`."""
+        if self._closed:
+            return
+        try:
+            self._call(self._close)
+        finally:
+            self._closed = True
 
     def __enter__(self: _T) -> _T:
         return self
@@ -341,11 +376,19 @@ class DatabaseService(abc.ABC):
         return sum(1 for _ in self._iter_all(collection, DEFAULT_PAGE_SIZE))
 
     def _list_collections(self) -> list[str]:
-        """Physical names of every collection the server holds."""
-        raise OperationNotSupported(f"The {self.provider_name} backend cannot list collections.")
+        """Required. Physical names of every collection the server holds (the core filters
+        them by prefix and name rules, so foreign tables may be included)."""
+        raise OperationNotSupported(self._missing_hook("_list_collections", "list_collections()"))
 
     def _drop_collection(self, collection: str) -> None:
-        raise OperationNotSupported(f"The {self.provider_name} backend cannot drop collections.")
+        """Required. Delete the collection and its documents; do nothing when it does not exist."""
+        raise OperationNotSupported(self._missing_hook("_drop_collection", "drop_collection()"))
+
+    def _missing_hook(self, hook: str, needed_by: str) -> str:
+        return (
+            f"The {self.provider_name} backend ({type(self).__name__}) does not implement {hook}(), "
+            f"which {needed_by} needs: write {hook} in {type(self).__name__}."
+        )
 
     def _ping(self) -> dict[str, Any]:
         return {}
@@ -389,12 +432,15 @@ class DatabaseService(abc.ABC):
         return body, expected_rev
 
     def _call(self, hook: Callable[..., _T], *args: Any) -> _T:
+        if self._closed:
+            raise ServiceClosed(f"This {self.provider_name} service is closed; create a new one.")
         try:
             return hook(*args)
-        except DatabaseError:
+        except DatabaseError as error:
+            scrub_exception(error)
             raise
         except Exception as exc:
-            raise self._translate_error(exc) from exc
+            raise scrub_exception(self._translate_error(exc)) from scrub_exception(exc)
 
     def _stream(self, documents: Iterator[Document]) -> Iterator[Document]:
         while True:
@@ -402,8 +448,9 @@ class DatabaseService(abc.ABC):
                 doc = next(documents)
             except StopIteration:
                 return
-            except DatabaseError:
+            except DatabaseError as error:
+                scrub_exception(error)
                 raise
             except Exception as exc:
-                raise self._translate_error(exc) from exc
+                raise scrub_exception(self._translate_error(exc)) from scrub_exception(exc)
             yield doc
