@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from gofannon_db import DatabaseError, DatabaseService, Option, Provider, Settings
 from gofannon_db.hookspecs import hookimpl
+from gofannon_db.identity import normalise_path
 
 OPTIONS = (
     Option("CARELESS_GREETING", "Text that ping() returns.", default="hello from the default"),
     Option("CARELESS_PASSPHRASE", "A secret whose name no pattern recognises.", secret=True, required=True),
     Option("CARELESS_FAIL", "Where to fail on purpose: create, ping or get.", default="never"),
-    Option("CARELESS_HOME", "Where the store lives: identifies it.", default="/tmp/careless", identity=True),
+    Option(
+        "CARELESS_HOME",
+        "Where the store lives: identifies it.",
+        default="/tmp/careless",
+        identity=True,
+        normalise=normalise_path,
+    ),
 )
 
 
