@@ -35,10 +35,14 @@ _BY_WORD: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def hooks_for(test_name: str) -> list[str]:
-    """The hooks most likely at fault for ``test_name`` (most specific first); never empty."""
-    name = test_name.split("[", 1)[0].lower()
+    """The hooks most likely at fault for ``test_name``, in the order its words name them; never empty."""
+    name = "_" + test_name.split("[", 1)[0].lower().removeprefix("test_") + "_"
+    matches: list[tuple[int, int, tuple[str, ...]]] = []
+    for rank, (word, hooks) in enumerate(_BY_WORD):
+        position = name.find("_" + word)
+        if position >= 0:
+            matches.append((position, rank, hooks))
     found: list[str] = []
-    for word, hooks in _BY_WORD:
-        if word in name:
-            found.extend(hook for hook in hooks if hook not in found)
+    for _, _, hooks in sorted(matches):
+        found.extend(hook for hook in hooks if hook not in found)
     return found or ["_save", "_get"]

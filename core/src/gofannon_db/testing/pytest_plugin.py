@@ -53,15 +53,16 @@ def _is_suite_test(item: pytest.Item) -> bool:
 @pytest.fixture(autouse=True)
 def _gofannon_suite_budget(request: pytest.FixtureRequest) -> None:
     """Apply the command line's budget to a conformance suite instance (instance attributes win)."""
-    instance = request.instance
-    if instance is None or not _is_suite_test(request.node):
+    from .base import SuiteBase
+
+    if not isinstance(request.instance, SuiteBase):
         return
-    for attribute in _OPTIONS:
+    for attribute, (flag, _) in _OPTIONS.items():
         value = request.config.getoption(f"gofannon_{attribute}")
         if value is not None:
             if value < 1:
-                raise pytest.UsageError(f"{_OPTIONS[attribute][0]} must be at least 1, got {value}.")
-            setattr(instance, attribute, value)
+                raise pytest.UsageError(f"{flag} must be at least 1, got {value}.")
+            setattr(request.instance, attribute, value)
 
 
 @pytest.hookimpl(hookwrapper=True)
