@@ -86,9 +86,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> str:
         ]
     )
     budget = ["--gofannon-concurrency", "3", "--gofannon-stateful-examples", "7", "--gofannon-stateful-steps", "9"]
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rA", "--rootdir", str(directory)]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rA", "--rootdir", str(directory), "-k"]
-        + [selected, *budget],
+        [*command, "-k", selected, *budget],
         cwd=directory,
         capture_output=True,
         text=True,
