@@ -8,11 +8,12 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..errors import DatabaseError
-from . import check, migrate, providers, serve, transfer
+from . import check, migrate, new_plugin, providers, serve, transfer
+from .scrubbing import scrubbed_output
 
 Command = Callable[[argparse.Namespace], int]
 
-_COMMANDS = (providers, check, serve, migrate, transfer)
+_COMMANDS = (providers, check, serve, migrate, transfer, new_plugin)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,14 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Command = args.run
-    try:
-        return run(args)
-    except DatabaseError as error:
-        print(f"gofannon-db {args.command}: {type(error).__name__}: {error.detail}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"gofannon-db {args.command}: interrupted", file=sys.stderr)
-        return 130
+    with scrubbed_output():
+        try:
+            return run(args)
+        except DatabaseError as error:
+            print(f"gofannon-db {args.command}: {type(error).__name__}: {error.detail}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print(f"gofannon-db {args.command}: interrupted", file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
