@@ -143,17 +143,6 @@ def test_the_cli_scrubs_its_output_and_errors() -> None:
     assert MASK in created.stderr
 
 
-def test_the_server_scrubs_error_responses() -> None:
-    from fastapi.testclient import TestClient
-    from gofannon_db.server import create_app
-
-    app = create_app(careless(CARELESS_FAIL="get"))
-    with TestClient(app) as client:
-        response = client.get("/collections/agents/documents/a1")
-    assert response.status_code == 500
-    assert response.json() == {"detail": f"careless backend failed: server said: bad passphrase '{MASK}'"}
-
-
 def test_scrub_exception_reaches_every_link_of_the_chain() -> None:
     from gofannon_db.redaction import register_secret
 
