@@ -3,6 +3,7 @@ separate pytest (the plugin is found through its ``pytest11`` entry point)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -70,6 +71,12 @@ class TestBroken(ConformanceSuite):
 
     def test_budget_reaches_the_suite(self):
         assert (self.concurrency_threads, self.stateful_examples, self.stateful_steps) == (3, 7, 9)
+
+
+def test_plugin_fixtures(gofannon_settings, fresh_collection_name):
+    assert gofannon_settings.provider == "memory"
+    first, second = fresh_collection_name("users"), fresh_collection_name("users")
+    assert first != second and first.startswith("users-")
 '''
 
 
@@ -83,12 +90,14 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> str:
             "test_get_returns_what_was_saved_with_id_and_rev",
             "test_collection_prefix_namespaces_physical_names",
             "test_budget_reaches_the_suite",
+            "test_plugin_fixtures",
         ]
     )
     budget = ["--gofannon-concurrency", "3", "--gofannon-stateful-examples", "7", "--gofannon-stateful-steps", "9"]
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rA", "--rootdir", str(directory)]
     result = subprocess.run(
         [*command, "-k", selected, *budget],
+        env={key: value for key, value in os.environ.items() if not key.startswith("DATABASE_")},
         cwd=directory,
         capture_output=True,
         text=True,
@@ -113,3 +122,7 @@ def test_fixtures_that_do_not_share_storage_get_a_clear_message(report: str) -> 
 
 def test_command_line_budget_options_reach_the_suite(report: str) -> None:
     assert "PASSED test_broken.py::TestBroken::test_budget_reaches_the_suite" in report
+
+
+def test_the_plugin_offers_settings_and_fresh_names(report: str) -> None:
+    assert "PASSED test_broken.py::test_plugin_fixtures" in report
