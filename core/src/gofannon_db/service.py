@@ -260,6 +260,8 @@ class DatabaseService(abc.ABC):
             self._call(self._close)
         finally:
             self._closed = True
+            # Every public call goes through _call: replacing it on the instance costs the hot path nothing.
+            setattr(self, "_call", self._refuse_closed)  # noqa: B010
 
     def __enter__(self: _T) -> _T:
         return self
@@ -431,9 +433,10 @@ class DatabaseService(abc.ABC):
             )
         return body, expected_rev
 
+    def _refuse_closed(self, hook: Callable[..., Any], *args: Any) -> Any:
+        raise ServiceClosed(f"This {self.provider_name} service is closed; create a new one.")
+
     def _call(self, hook: Callable[..., _T], *args: Any) -> _T:
-        if self._closed:
-            raise ServiceClosed(f"This {self.provider_name} service is closed; create a new one.")
         try:
             return hook(*args)
         except DatabaseError as error:
