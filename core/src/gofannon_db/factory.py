@@ -28,17 +28,26 @@ def _resolve(settings: Settings) -> Provider:
     return provider
 
 
+def _configured(settings: Settings) -> tuple[Provider, Settings]:
+    """The provider for ``settings``, and the settings its ``create`` receives: declared defaults
+    filled in, required options checked, secret values registered for scrubbing.
+
+    Every way of building a service (sync or async) goes through here.
+    """
+    provider = _resolve(settings)
+    settings = settings.with_defaults(provider.options)
+    for secret in settings.secret_values(provider.options):
+        register_secret(secret)
+    return provider, settings
+
+
 def create_database_service(settings: Settings | None = None) -> DatabaseService:
     """A new, independent service for ``settings`` (the environment when ``None``).
 
     Use it when two services must coexist, as a migration from one provider to
     another does; close it when done.
     """
-    settings = Settings() if settings is None else settings
-    provider = _resolve(settings)
-    settings = settings.with_defaults(provider.options)
-    for secret in settings.secret_values(provider.options):
-        register_secret(secret)
+    provider, settings = _configured(Settings() if settings is None else settings)
     try:
         service = provider.create(settings)
     except DatabaseError as error:

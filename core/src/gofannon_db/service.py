@@ -322,6 +322,7 @@ class DatabaseService(abc.ABC):
         yield from self._list_all(collection)
 
     def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
+        """Every id (distinct, at least one) mapped to its document or ``None``. The default reads one at a time."""
         found: dict[str, Document | None] = {}
         for doc_id in doc_ids:
             try:
@@ -331,7 +332,12 @@ class DatabaseService(abc.ABC):
         return found
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
-        """One result per write, in order. The default saves one at a time."""
+        """One result per write, in input order (``bulk_ok`` / ``bulk_error``). The default saves one at a time.
+
+        No transaction is required: write each document on its own if you like, but never
+        roll back the good ones because one failed. One transaction per batch is allowed when
+        it still yields one result per document. Ids are distinct within a call.
+        """
         results: list[BulkResult] = []
         for write in writes:
             try:
@@ -343,6 +349,7 @@ class DatabaseService(abc.ABC):
         return results
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
+        """One result per id, in input order; a missing document is ``bulk_ok(doc_id, None)``."""
         results: list[BulkResult] = []
         for doc_id in doc_ids:
             try:
@@ -362,7 +369,13 @@ class DatabaseService(abc.ABC):
         fields: list[str] | None,
         limit: int | None,
     ) -> list[Document]:
-        """Filter on the client. Backends that can filter on the server override this."""
+        """Filter on the client. Backends that can filter on the server override this.
+
+        ``selector`` maps dotted paths (a dot always separates keys) to JSON scalars, compared
+        with JSON equality (``True`` is not ``1``); ``fields`` is the projection or ``None``;
+        ``limit`` is ``None`` or positive. :func:`query.matches` and :func:`query.project` are
+        the reference semantics, and a server-side result may be re-checked with them.
+        """
         found: list[Document] = []
         for doc in self._iter_all(collection, DEFAULT_PAGE_SIZE):
             if query.matches(doc, selector):

@@ -93,4 +93,9 @@ def run(args: argparse.Namespace) -> int:
             print_table(["  OPTION", "KIND", "HELP"], [_option_line(option) for option in row["options"]])
         else:
             print("  (no options)")
+    print()
+    print(
+        "Every provider also reads DATABASE_PROVIDER (default memory), DATABASE_COLLECTION_PREFIX and "
+        "DATABASE_TIMEOUT (default 10)."
+    )
     return 0
