@@ -112,6 +112,7 @@ def test_a_broken_backend_shows_compared_values_and_the_hook_to_look_at(report: 
     assert "FAILED test_broken.py::TestBroken::test_get_returns_what_was_saved_with_id_and_rev" in report
     assert "AssertionError: assert {'_id': 'doc-" in report  # rewritten: not a bare AssertionError
     assert "{'stray': 'oops'}" in report
+    assert "PytestAssertRewriteWarning" not in report  # registered before the suite's modules were imported
     assert "Hooks to look at for test_get_returns_what_was_saved_with_id_and_rev: _get, _save" in report
 
 
