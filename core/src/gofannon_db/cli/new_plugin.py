@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import ConfigurationError
+from ..hookspecs import API_VERSION
 
 __all__ = ["render", "write_plugin"]
 
@@ -42,13 +43,15 @@ def _values(name: str) -> dict[str, str]:
         raise ConfigurationError(
             f"Plugin name {name!r} must be 2 to 31 lowercase letters, digits or '_', starting with a letter."
         )
+    major, minor = __version__.split(".")[:2]
     return {
         "name": name,
         "dist": f"gofannon-db-{name.replace('_', '-')}",
         "package": f"gofannon_db_{name}",
         "Class": "".join(part.capitalize() for part in name.split("_")),
         "PREFIX": name.upper(),
-        "core_version": __version__,
+        "core_range": f">={major}.{minor},<{int(major) + 1}",
+        "api_version": str(API_VERSION),
     }
 
 

@@ -6,6 +6,8 @@ from gofannon_db import DatabaseError, DatabaseService, Option, Provider, Settin
 from gofannon_db.hookspecs import hookimpl
 from gofannon_db.identity import normalise_path
 
+GOFANNON_DB_API = 1
+
 OPTIONS = (
     Option("CARELESS_GREETING", "Text that ping() returns.", default="hello from the default"),
     Option("CARELESS_PASSPHRASE", "A secret whose name no pattern recognises.", secret=True, required=True),
