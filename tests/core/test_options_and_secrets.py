@@ -167,3 +167,11 @@ def test_a_closed_service_raises_service_closed_and_close_is_idempotent() -> Non
     with pytest.raises(ServiceClosed) as excinfo:
         service.list_collections()
     assert excinfo.value.status_code == 503
+
+
+def test_a_secret_options_default_is_masked_in_the_listing() -> None:
+    from gofannon_db.cli.providers import describe_option
+
+    shown = describe_option(Option("X_TOKEN", "A token.", default="built-in-token", secret=True))
+    assert shown["default"] == MASK
+    assert describe_option(Option("X_HOST", "Host.", default="localhost"))["default"] == "localhost"
