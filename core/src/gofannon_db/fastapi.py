@@ -31,6 +31,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
 
 from .errors import DatabaseError
 from .factory import get_database_service
+from .redaction import scrub
 from .service import DatabaseService
 
 __all__ = [
@@ -79,7 +80,7 @@ def database_error_handler(request: Request, exc: Exception) -> Response:
     """
     if not isinstance(exc, DatabaseError):  # pragma: no cover - registered for DatabaseError only
         raise exc
-    return SafeJSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    return SafeJSONResponse({"detail": scrub(exc.detail)}, status_code=exc.status_code)
 
 
 _Handler = Callable[[Request, Exception], "Response | Awaitable[Response]"]
