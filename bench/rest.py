@@ -43,7 +43,9 @@ BEGIN, END = "<!-- bench.rest:begin -->", "<!-- bench.rest:end -->"
 
 bare_app = FastAPI()
 """The baseline: the same URLs, answering the same JSON from a dict, with nothing else."""
-_STORED = {f"doc-{n}": {"_id": f"doc-{n}", "_rev": "1-0123456789abcdef0123456789abcdef", **DOCUMENT} for n in range(DOCS)}
+_STORED = {
+    f"doc-{n}": {"_id": f"doc-{n}", "_rev": "1-0123456789abcdef0123456789abcdef", **DOCUMENT} for n in range(DOCS)
+}
 
 
 @bare_app.get("/collections/{collection}/documents/{doc_id}")
@@ -61,13 +63,13 @@ async def _bare_put(collection: str, doc_id: str, request: Request) -> JSONRespo
 # ------------------------------------------------------------------ the load generator
 
 
-async def _client(
-    port: int, requests: list[bytes], latencies: list[float], errors: list[str], count: int, offset: int
-) -> None:
+async def _client(port: int, requests: list[bytes], results: tuple[list[float], list[str]], count: int) -> None:
+    """One keep-alive connection sending ``count`` requests, cycling through ``requests``."""
+    latencies, errors = results
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         for index in range(count):
-            request = requests[(offset + index) % len(requests)]
+            request = requests[index % len(requests)]
             started = time.perf_counter()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
@@ -102,9 +104,7 @@ async def _load(port: int, method: str, total: int, concurrency: int) -> dict[st
     errors: list[str] = []
     each = total // concurrency
     started = time.perf_counter()
-    await asyncio.gather(
-        *(_client(port, requests, latencies, errors, each, n * 7) for n in range(concurrency))
-    )
+    await asyncio.gather(*(_client(port, requests, latencies, errors, each, n * 7) for n in range(concurrency)))
     seconds = time.perf_counter() - started
     latencies.sort()
     return {
@@ -196,8 +196,7 @@ def render(results: dict[str, dict[str, Series]], rounds: int, per_batch: int, h
         BEGIN,
         "## REST service: request cost against a bare FastAPI route",
         "",
-        "Written by `python -m bench.rest --write docs/benchmarks.md` (only this section). "
-        + header,
+        "Written by `python -m bench.rest --write docs/benchmarks.md` (only this section). " + header,
         "",
         f"Both servers are real uvicorn processes (one worker, `--no-access-log`), measured in the same run: {rounds} "
         f"rounds, each a batch of {per_batch} GETs and {per_batch} PUTs against each server, who goes first "
@@ -215,7 +214,8 @@ def render(results: dict[str, dict[str, Series]], rounds: int, per_batch: int, h
         verdict = "met" if _med(ratios) >= 0.6 else "**missed**"
         lines.append(
             f"| {method} | {_med(ours.rps):.0f} | {_med(bare.rps):.0f} | {_med(ratios):.2f} "
-            f"({min(ratios):.2f}–{max(ratios):.2f}) | ≥ 0.6: {verdict} | {_med(ours.p50):.1f} / {_med(ours.p99):.1f} | "
+            f"({min(ratios):.2f} to {max(ratios):.2f}) | ≥ 0.6: {verdict} | "
+            f"{_med(ours.p50):.1f} / {_med(ours.p99):.1f} | "
             f"{_med(bare.p50):.1f} / {_med(bare.p99):.1f} | {_med(ours.cpu_us):.0f} µs / {_med(bare.cpu_us):.0f} µs |"
         )
     lines += ["", END]
