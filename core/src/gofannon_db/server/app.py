@@ -132,7 +132,11 @@ def _with_constraints(schema: dict[str, Any], state: ServiceState) -> dict[str, 
         for operation in operations.values():
             if secured:
                 operation["security"] = [{}, {"bearer": []}] if path == HEALTH_PATH else [{"bearer": []}]
-            for parameter in operation.get("parameters", ()):
+            # Copies: declared parameters (routes' openapi_extra) are shared by every app.
+            parameters = [dict(parameter) for parameter in operation.get("parameters", ())]
+            if parameters:
+                operation["parameters"] = parameters
+            for parameter in parameters:
                 if parameter["in"] != "path":
                     continue
                 if parameter["name"] == "collection":
