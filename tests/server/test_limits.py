@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from gofannon_db import ConfigurationError, Settings
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.server import create_app
 from gofannon_db.server.body import MAX_BODY_DEPTH
@@ -160,3 +161,24 @@ def test_deep_nesting_is_refused_without_parsing(small_limit: LiveServer) -> Non
         assert f"deeper than {MAX_BODY_DEPTH} levels" in refused.json()["detail"]
         # Brackets inside strings are not nesting.
         assert client.put("/collections/agents/documents/d", content=in_strings).status_code == 200
+
+
+def test_a_stranger_is_refused_before_the_body_is_read(served: tuple[ServerProcess, int]) -> None:
+    _, port = served
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        request = f"PUT {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {200 * 1000 * 1000}\r\n\r\n"
+        sock.sendall(request.encode())  # no token, 200 MB announced, nothing sent
+        answer = read_response(sock)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:300]
+    assert b"connection: close" in answer.lower()
+
+
+def test_the_limit_setting() -> None:
+    service = MemoryDatabaseService(max_document_bytes=1000)
+    assert create_app(service=service).state.gofannon.max_body_bytes() == 1000 + 65536
+    configured = create_app(Settings({}, GOFANNON_SERVE_MAX_BODY_BYTES="5000"), service=service)
+    assert configured.state.gofannon.max_body_bytes() == 5000
+    for bad in ("-1", "lots"):
+        app = create_app(Settings({}, GOFANNON_SERVE_MAX_BODY_BYTES=bad), service=service)
+        with pytest.raises(ConfigurationError, match="GOFANNON_SERVE_MAX_BODY_BYTES"):
+            app.state.gofannon.max_body_bytes()
