@@ -14,6 +14,7 @@ from gofannon_db import ConfigurationError, Settings
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.fastapi import ReadAccess, TokenGuard, WriteAccess, add_exception_handlers
 from gofannon_db.server import create_app
+from gofannon_db.server.guard import is_loopback
 from gofannon_db.tokens import AccessScope, TokenSet, bearer_token
 
 from .conftest import LiveServer
@@ -153,3 +154,22 @@ def test_an_anonymous_app_answers_only_on_loopback() -> None:
     assert call(app, "192.0.2.10", "/health") == (200, {"status": "ok"})  # quiet, not refused
     allowed = create_app(service=MemoryDatabaseService(), tokens=TokenSet(), allow_anonymous=True)
     assert call(allowed, "192.0.2.10")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.0.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("::ffff:127.0.0.1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.0.2.10", False),
+        ("db.example.org", False),
+    ],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback

@@ -9,7 +9,6 @@ SIGTERM stops it gracefully: no new connections, in-flight requests finish withi
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import signal
 import sys
@@ -78,16 +77,6 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def is_loopback(host: str) -> bool:
-    """Whether listening on ``host`` only accepts connections from this machine."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a name that could resolve anywhere: treat it as exposed
-
-
 class _Stopped:
     """Remembers a SIGTERM that uvicorn re-raises after its graceful shutdown, so the command can exit 0."""
 
@@ -114,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         print(_INSTALL_HINT, file=sys.stderr)
         return 1
     from ..server.app import create_app
+    from ..server.guard import is_loopback
 
     settings = Settings() if args.token_file is None else Settings(**{TOKENS_FILE_VARIABLE: args.token_file})
     tokens = TokenSet.from_settings(settings)
@@ -151,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _announce(provider: str, args: argparse.Namespace, access: str) -> None:
+    from ..server.guard import is_loopback
+
     print(
         f"gofannon-db: serving the {provider} provider on http://{args.host}:{args.port} ({access}; API docs at /docs)",
         file=sys.stderr,

@@ -19,7 +19,7 @@ from ..tokens import AccessScope, bearer_token, permits
 from .asgi import header, send_error
 from .state import ALLOW_ANONYMOUS_VARIABLE, ServiceState
 
-__all__ = ["ACCESS_KEY", "PUBLIC_PATHS", "AccessGuard", "needed_scope"]
+__all__ = ["ACCESS_KEY", "PUBLIC_PATHS", "AccessGuard", "is_loopback", "needed_scope"]
 
 ACCESS_KEY = "gofannon.access"
 """ASGI scope key: the :data:`~gofannon_db.tokens.AccessScope` the caller holds, or ``None``."""
@@ -41,15 +41,22 @@ def needed_scope(method: str, path: str) -> AccessScope:
     return "write"
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) only reaches this machine; any other name counts as exposed."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
 @functools.lru_cache(maxsize=64)
 def _is_local(host: str) -> bool:
     """Whether a connection made to ``host`` came from this machine: loopback, or a Unix socket path."""
-    if host == "localhost" or host.startswith("/"):
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
+    return host.startswith("/") or is_loopback(host)
 
 
 def _has_body(scope: Scope) -> bool:
