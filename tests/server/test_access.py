@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from gofannon_db import BackendUnavailable, __version__
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.server import create_app
 from gofannon_db.tokens import TokenSet
@@ -148,3 +149,43 @@ def test_error_details_quote_only_a_prefix_of_client_values(client: httpx.Client
         assert 400 <= response.status_code < 500, response.text[:200]
         assert len(response.content) < 2_000, (response.status_code, response.text[:300])
         assert "QQQQ" in response.text or "qqqq" in response.text  # a prefix is still quoted
+
+
+class _TalkativeService(MemoryDatabaseService):
+    """A backend whose ping reports its URL with the credentials in it, as a careless plugin might."""
+
+    def _ping(self) -> dict[str, object]:
+        return {"url": "http://admin:hunter2-pw@couch.internal:5984/", "version": "3.3"}
+
+
+def test_health_shows_token_holders_the_endpoint_without_credentials() -> None:
+    tokens = TokenSet.parse(f"read:{READER}")
+    with _TalkativeService() as service, LiveServer(create_app(service=service, tokens=tokens)) as live:
+        stranger = httpx.get(f"{live.url}/health", timeout=30)
+        operator = httpx.get(f"{live.url}/health", headers=bearer(READER), timeout=30)
+    assert stranger.json() == {"status": "ok"}
+    assert operator.json() == {
+        "status": "ok",
+        "provider": "memory",
+        "version": __version__,
+        "backend": {"url": "http://couch.internal:5984/", "version": "3.3"},
+    }
+    assert "admin" not in operator.text
+    assert "hunter2" not in operator.text
+
+
+class _DownService(MemoryDatabaseService):
+    def _ping(self) -> dict[str, object]:
+        raise BackendUnavailable("Cannot reach couch.internal:5984 as admin (timed out after 10 s).")
+
+
+def test_health_503_says_why_only_to_token_holders() -> None:
+    tokens = TokenSet.parse(f"read:{READER}")
+    with _DownService() as service, LiveServer(create_app(service=service, tokens=tokens)) as live:
+        stranger = httpx.get(f"{live.url}/health", timeout=30)
+        operator = httpx.get(f"{live.url}/health", headers=bearer(READER), timeout=30)
+    assert stranger.status_code == 503
+    assert stranger.json() == {"status": "unavailable"}
+    assert operator.status_code == 503
+    assert operator.json()["detail"].startswith("Cannot reach couch.internal")
+    assert operator.json()["provider"] == "memory"

@@ -320,8 +320,10 @@ async def health(request: Request) -> JSONResponse:
         return SafeJSONResponse(body, status_code=503)
     if not operator:
         return SafeJSONResponse({"status": "ok"})
-    shown = {key: _endpoint(value) if isinstance(value, str) else value for key, value in info.items()}
-    return SafeJSONResponse({**shown, "status": "ok", "provider": state.provider, "version": __version__})
+    backend = {key: _endpoint(value) if isinstance(value, str) else value for key, value in info.items()}
+    backend.pop("provider", None)
+    body = {"status": "ok", "provider": state.provider, "version": __version__, "backend": backend}
+    return SafeJSONResponse(body)
 
 
 @router.get("/providers", tags=["service"], response_model=ProviderList, responses=_errors())
