@@ -23,7 +23,7 @@ __all__ = ["ACCESS_KEY", "PUBLIC_PATHS", "AccessGuard", "is_loopback", "needed_s
 
 ACCESS_KEY = "gofannon.access"
 """ASGI scope key: the :data:`~gofannon_db.tokens.AccessScope` the caller holds, or ``None``."""
-PUBLIC_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+PUBLIC_PATHS = frozenset({"/", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 """Answered to anyone: the API description, which holds no data."""
 HEALTH_PATH = "/health"
 """Answered to anyone, saying more to a caller with a token."""
