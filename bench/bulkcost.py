@@ -175,7 +175,7 @@ def run_couchdb(rounds: int, documents: int = 5000, chunk: int = 1000) -> list[C
     return [figure]
 
 
-def run_firestore(rounds: int, documents: int = 2000, batch: int = 500, singles: int = 200) -> list[CostFigure]:
+def run_firestore(rounds: int, documents: int = 2000, batch: int = 500, singles: int = 500) -> list[CostFigure]:
     bulk = CostFigure(
         "firestore",
         "`save_many`",
@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bulkcost", description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="couchdb,firestore")
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--doc", type=Path, help="also put the table in this file's section 'bulkcost'")
+    parser.add_argument("--doc", type=Path, help="also put the table in this file's section bench.bulkcost")
     args = parser.parse_args(argv)
     before = load_average()
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(markdown)
     if args.doc:
-        put_section(args.doc, "bulkcost", markdown)
+        put_section(args.doc, "bench.bulkcost", markdown)
     return 0
 
 
