@@ -28,6 +28,10 @@ What every hook may rely on, and must honour:
   ``_get_many``) report per document and may write each document on its own; they must
   not roll back the good documents because one failed. One transaction per batch is
   allowed when it still yields one result per document.
+* **One encoding.** A backend whose size check encodes the document overrides
+  ``_prepare_write`` to return the encoding with the size; the core hands it back to
+  ``_save``, ``_create`` (an extra last argument ``wire``) and ``_save_many``
+  (``BulkWrite.wire``), so the document is not encoded again. Optional.
 * **Errors.** Raise the typed errors (:mod:`gofannon_db.errors`, or
   :func:`~gofannon_db.errors.error_for_status`); anything else is mapped by
   :meth:`DatabaseService._translate_error`. Messages are scrubbed of declared secrets,
