@@ -8,8 +8,9 @@ import pytest
 from gofannon_db.testing.base import fresh_name
 from gofannon_db_dynamodb import service as ddb_module
 from gofannon_db_dynamodb.service import REV_RESERVE, DynamoDBDatabaseService
-from gofannon_db_dynamodb.values import encode_body, item_size
+from gofannon_db_dynamodb.values import _int_size, _number_size, encode_body, encode_body_sized, item_size
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.bulk_encoding import Counter, json_bodies
 
@@ -20,6 +21,7 @@ def test_prepared_size_is_the_size_of_the_whole_item(body: dict[str, Any]) -> No
     service = DynamoDBDatabaseService(
         endpoint_url="http://127.0.0.1:9", aws_access_key_id="dummy", aws_secret_access_key="dummy"
     )  # never contacted
+    assert encode_body_sized(body) == (encode_body(body), item_size(encode_body(body)))
     size, attributes = service._prepare_write("things", "doc-é", body)
     assert attributes == encode_body(body)
     item = {"_id": {"S": "doc-é"}, "_rev": {"S": "0" * REV_RESERVE}, **attributes}
@@ -29,8 +31,13 @@ def test_prepared_size_is_the_size_of_the_whole_item(body: dict[str, Any]) -> No
 def test_writes_encode_each_document_once(
     ddb_service: DynamoDBDatabaseService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    counter = Counter(encode_body)
-    monkeypatch.setattr(ddb_module, "encode_body", counter)
+    counter = Counter(encode_body_sized)
+    monkeypatch.setattr(ddb_module, "encode_body_sized", counter)
+
+    def never(*args: Any) -> None:
+        raise AssertionError("a document was encoded a second time")
+
+    monkeypatch.setattr(ddb_module, "encode_body", never)
     collection = fresh_name("enc")
     docs = [{"_id": f"d{n}", "n": n, "f": 2.0, "t": "é"} for n in range(30)]
     results = ddb_service.save_many(collection, docs)
@@ -41,3 +48,11 @@ def test_writes_encode_each_document_once(
     assert counter.calls == 32
     assert ddb_service.get(collection, "d1") == {"_id": "d1", "_rev": rev, "n": 5}
     assert ddb_service.get(collection, "d2") == {"_id": "d2", "_rev": results[2]["rev"], "n": 2, "f": 2.0, "t": "é"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.one_of(st.integers(-(10**28) + 1, 10**28 - 1), st.integers(-5, 5).map(lambda e: 10**e if e >= 0 else 0))
+)
+def test_integer_sizes_without_decimal_match_dynamodbs_count(value: int) -> None:
+    assert _int_size(value) == _number_size(str(value))

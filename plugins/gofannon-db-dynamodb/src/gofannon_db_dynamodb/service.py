@@ -48,7 +48,15 @@ from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_
 from . import logfilter
 from .errors import error_code, translate
 from .expressions import Expression
-from .values import FLOATS_ATTRIBUTE, AttributeValue, decode_item, encode_body, index_key, item_size
+from .values import (
+    FLOATS_ATTRIBUTE,
+    AttributeValue,
+    decode_item,
+    encode_body,
+    encode_body_sized,
+    index_key,
+    item_size,
+)
 
 __all__ = ["DynamoDBDatabaseService"]
 
@@ -295,10 +303,9 @@ class DynamoDBDatabaseService(DatabaseService):
         return self._prepare_write(collection, doc_id, body)[0]
 
     def _prepare_write(self, collection: str, doc_id: str, body: Document) -> tuple[int, Item]:
-        """The body's attributes, encoded once: sized here for the core's check, then sent by the write."""
-        attributes = encode_body(body)
-        size = item_size(attributes) + item_size({"_id": {"S": doc_id}, "_rev": {"S": "0" * REV_RESERVE}})
-        return size, attributes
+        """The body's attributes and their size from one walk: sized for the core's check, then sent by the write."""
+        attributes, size = encode_body_sized(body)
+        return size + item_size({"_id": {"S": doc_id}, "_rev": {"S": "0" * REV_RESERVE}}), attributes
 
     @staticmethod
     def _key(doc_id: str) -> Item:

@@ -25,6 +25,7 @@ __all__ = [
     "FLOATS_ATTRIBUTE",
     "FLOAT_TAG",
     "encode_body",
+    "encode_body_sized",
     "AttributeValue",
     "decode_item",
     "decode_value",
@@ -95,6 +96,67 @@ def encode_body(body: Document) -> dict[str, AttributeValue]:
     if floats:
         item[FLOATS_ATTRIBUTE] = {"L": [{"L": [_path_step(step) for step in path]} for path in floats]}
     return item
+
+
+def encode_body_sized(body: Document) -> tuple[dict[str, AttributeValue], int]:
+    """:func:`encode_body` and :func:`item_size` of its result, from one walk over ``body``.
+
+    A write is then encoded once: the size the core checks is that of the attributes sent.
+    """
+    floats: list[Path] = []
+    item: dict[str, AttributeValue] = {}
+    size = 0
+    for name, value in body.items():
+        item[name], value_bytes = _encode_sized(value, floats, [name])
+        size += _utf8(name) + value_bytes
+    if floats:
+        recorded: AttributeValue = {"L": [{"L": [_path_step(step) for step in path]} for path in floats]}
+        item[FLOATS_ATTRIBUTE] = recorded
+        size += _utf8(FLOATS_ATTRIBUTE) + value_size(recorded)
+    return item, size
+
+
+_EXACT_INT_LIMIT = 10**28
+"""Integers below this magnitude are in DynamoDB's number range, and :func:`_number_size`
+(whose Decimal context keeps 28 digits) counts them exactly; validated ones are below 2**53."""
+
+
+def _encode_sized(value: Any, floats: list[Path], path: Path) -> tuple[AttributeValue, int]:
+    kind = type(value)
+    if kind is str:
+        return {"S": value}, (len(value) if value.isascii() else _utf8(value))
+    if kind is dict:
+        members: dict[str, AttributeValue] = {}
+        size = 3
+        for key, item in value.items():
+            members[key], item_bytes = _encode_sized(item, floats, [*path, key])
+            size += 1 + _utf8(key) + item_bytes
+        return {"M": members}, size
+    if kind is list:
+        items: list[AttributeValue] = []
+        size = 3
+        for index, item in enumerate(value):
+            encoded, item_bytes = _encode_sized(item, floats, [*path, index])
+            items.append(encoded)
+            size += 1 + item_bytes
+        return {"L": items}, size
+    if kind is int and -_EXACT_INT_LIMIT < value < _EXACT_INT_LIMIT:
+        return {"N": str(value)}, _int_size(value)
+    if value is None or kind is bool:
+        return encode_value(value), 1
+    encoded = encode_value(value, floats, path)  # floats, and subclasses of the JSON types
+    return encoded, value_size(encoded)
+
+
+def _int_size(value: int) -> int:
+    """:func:`_number_size` of ``str(value)``, without a Decimal: the digits are those of the text."""
+    if value == 0:
+        return 1
+    text = str(abs(value))
+    significant = text.rstrip("0")
+    low = len(text) - len(significant)  # power of ten of the last significant digit
+    high = len(text) - 1
+    return high // 2 - low // 2 + 1 + 1 + (1 if value < 0 else 0)
 
 
 def _path_step(step: str | int) -> AttributeValue:
