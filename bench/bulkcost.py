@@ -28,7 +28,7 @@ from typing import Any
 
 from .adapters import Backend, opener
 from .environment import load_average
-from .sections import put_section
+from .sections import write_section
 from .timing import Timing, interleaved, median
 from .workload import document, ids
 
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(markdown)
     if args.doc:
-        put_section(args.doc, "bench.bulkcost", markdown)
+        write_section(args.doc, "bulkcost", markdown)
     return 0
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .results import BULK_TARGETS, OP_RATIO_TARGET, STARTUP_TARGET_SECONDS, BackendResults, Results
-from .sections import carry_sections
+from .sections import marked_sections
 
 __all__ = ["render", "write"]
 
@@ -236,7 +236,7 @@ def render(results: Results) -> str:
 
 
 def write(results: Results, path: Path) -> None:
-    """Write the report; sections other benchmarks put in the file before (``bench.sections``) are kept."""
+    """Rewrite the report, keeping the sections other benchmarks own (see :mod:`bench.sections`)."""
+    kept = marked_sections(path.read_text(encoding="utf-8")) if path.exists() else []
     path.parent.mkdir(parents=True, exist_ok=True)
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    path.write_text(carry_sections(old, render(results)), encoding="utf-8")
+    path.write_text("\n\n".join([render(results).rstrip("\n"), *kept]) + "\n", encoding="utf-8")

@@ -1,10 +1,7 @@
-"""Sections of ``docs/benchmarks.md`` written by other benchmarks than ``bench.run``.
+"""Sections of ``docs/benchmarks.md`` that separate benchmarks own, between ``<!-- bench.NAME:begin/end -->`` markers.
 
-Each lives between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->`` (NAME is the module,
-e.g. ``bench.bulkcost``; ``bench.rest`` writes its section the same way). The module that
-measures it replaces its own block (:func:`put_section`); ``bench.run`` regenerates the
-rest of the file and carries the blocks over (:func:`carry_sections`), so neither run
-erases the other's figures.
+The main run (``nox -s bench``) rewrites the report from its own results and carries every
+marked section over unchanged; each separate benchmark replaces only its own section.
 """
 
 from __future__ import annotations
@@ -12,30 +9,30 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["carry_sections", "put_section"]
+__all__ = ["markers", "marked_sections", "write_section"]
 
-_BLOCK = re.compile(r"<!-- (?P<name>[\w.-]+):begin -->\n.*?<!-- (?P=name):end -->\n?", re.DOTALL)
-
-
-def _block(name: str, markdown: str) -> str:
-    return f"<!-- {name}:begin -->\n{markdown.rstrip()}\n<!-- {name}:end -->\n"
+_SECTION = re.compile(r"<!-- bench\.([\w.-]+):begin -->.*?<!-- bench\.\1:end -->", re.DOTALL)
 
 
-def put_section(path: Path, name: str, markdown: str) -> None:
-    """Replace section ``name`` of the file at ``path`` with ``markdown``, or append it."""
+def markers(name: str) -> tuple[str, str]:
+    """The begin and end markers of the section called ``name``."""
+    return f"<!-- bench.{name}:begin -->", f"<!-- bench.{name}:end -->"
+
+
+def marked_sections(text: str) -> list[str]:
+    """Every marked section of ``text``, markers included, in order."""
+    return [match.group(0) for match in _SECTION.finditer(text)]
+
+
+def write_section(path: Path, name: str, body: str) -> None:
+    """Put ``body`` between the markers of ``name`` in ``path``: replace that section, or append it."""
+    begin, end = markers(name)
+    section = f"{begin}\n{body.strip()}\n{end}"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = _block(name, markdown)
-    for match in _BLOCK.finditer(text):
-        if match.group("name") == name:
-            text = text[: match.start()] + block + text[match.end() :]
-            break
+    if begin in text and end in text:
+        before, rest = text.split(begin, 1)
+        text = before + section + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n" + block
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-
-
-def carry_sections(old: str, new: str) -> str:
-    """``new`` with every section block of ``old`` that ``new`` lacks appended, in their order."""
-    have = {match.group("name") for match in _BLOCK.finditer(new)}
-    kept = [match.group(0) for match in _BLOCK.finditer(old) if match.group("name") not in have]
-    return new if not kept else new.rstrip("\n") + "\n\n" + "\n".join(block.rstrip("\n") + "\n" for block in kept)
