@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["MASK", "is_secret_name", "redact", "redact_url"]
+__all__ = ["MASK", "is_secret_name", "redact", "redact_url", "strip_userinfo"]
 
 MASK = "***"
 _SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|ACCESS_KEY|PRIVATE", re.IGNORECASE)
@@ -28,6 +28,21 @@ def redact_url(url: str) -> str:
     if parts.port is not None:
         netloc += f":{parts.port}"
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def strip_userinfo(url: str) -> str:
+    """``scheme://user:password@host/path`` without ``user:password@``.
+
+    For handing a URL to an SDK that authenticates otherwise (AWS signs requests): a URL
+    the SDK never sees cannot reach its logs or its exception messages.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def redact(name: str, value: str, *, secret: bool = False) -> str:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TypeVar
 from . import query
 from .codec import json_size
 from .errors import (
+    BackendUnavailable,
     DatabaseError,
     DocumentNotFound,
     DocumentTooLarge,
@@ -30,13 +31,14 @@ from .errors import (
     OperationNotSupported,
     RevisionConflict,
 )
-from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok
+from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok, unfinished
 from .validation import validate_collection_name, validate_doc_id, validate_document, validate_revision
 
 __all__ = ["DEFAULT_PAGE_SIZE", "DatabaseService"]
 
 DEFAULT_PAGE_SIZE = 500
 _T = TypeVar("_T")
+_W = TypeVar("_W")
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -143,8 +145,15 @@ class DatabaseService(abc.ABC):
             results.append(None)
             writes.append(BulkWrite(doc_id, body, expected_rev))
         if writes:
-            for position, result in zip(positions, self._call(self._save_many, collection, writes), strict=True):
-                results[position] = result
+            return self._bulk(
+                self._save_many,
+                collection,
+                writes,
+                [write.doc_id for write in writes],
+                results=results,
+                positions=positions,
+                verb="written",
+            )
         return [result for result in results if result is not None]
 
     def delete_many(self, db_name: str, doc_ids: Iterable[str]) -> list[BulkResult]:
@@ -163,8 +172,9 @@ class DatabaseService(abc.ABC):
             results.append(None)
             valid.append(doc_id)
         if valid:
-            for position, result in zip(positions, self._call(self._delete_many, collection, valid), strict=True):
-                results[position] = result
+            return self._bulk(
+                self._delete_many, collection, valid, valid, results=results, positions=positions, verb="deleted"
+            )
         return [result for result in results if result is not None]
 
     def find(
@@ -299,6 +309,9 @@ class DatabaseService(abc.ABC):
         for write in writes:
             try:
                 rev = self._call(self._save, collection, write.doc_id, write.body, write.expected_rev)
+            except BackendUnavailable as error:
+                # The server stopped answering: report what is known instead of waiting on every write.
+                raise _stopped(error, results, [each.doc_id for each in writes]) from error
             except DatabaseError as error:
                 results.append(bulk_error(write.doc_id, error))
             else:
@@ -312,6 +325,8 @@ class DatabaseService(abc.ABC):
                 self._call(self._delete, collection, doc_id, None)
             except DocumentNotFound:
                 results.append(bulk_ok(doc_id, None))
+            except BackendUnavailable as error:
+                raise _stopped(error, results, doc_ids) from error
             except DatabaseError as error:
                 results.append(bulk_error(doc_id, error))
             else:
@@ -388,6 +403,48 @@ class DatabaseService(abc.ABC):
             )
         return body, expected_rev
 
+    def _bulk(
+        self,
+        hook: Callable[[str, list[_W]], list[BulkResult]],
+        collection: str,
+        items: list[_W],
+        ids: list[str],
+        *,
+        results: list[BulkResult | None],
+        positions: list[int],
+        verb: str,
+    ) -> list[BulkResult]:
+        """Run a bulk hook and put its results back at their input positions.
+
+        When the server stopped answering midway -- the hook raised
+        :class:`BackendUnavailable`, or reported 503 for some writes -- raise
+        :class:`BackendUnavailable` whose ``results`` cover every input (contract v2 §5).
+        A hook that raises without ``results`` vouches for nothing: every write it was
+        given is reported as failed.
+        """
+        failure: BackendUnavailable | None = None
+        try:
+            done = self._call(hook, collection, items)
+        except BackendUnavailable as error:
+            failure = error
+            known = error.results if error.results is not None and len(error.results) == len(items) else None
+            done = known if known is not None else unfinished([None] * len(items), ids, error)
+        for position, result in zip(positions, done, strict=True):
+            results[position] = result
+        final = [result for result in results if result is not None]
+        if failure is None:
+            unavailable = next((result for result in done if result.get("status_code") == 503), None)
+            if unavailable is None:
+                return final
+            failure = BackendUnavailable(unavailable.get("error"))
+        missed = sum(1 for result in final if result.get("status_code") == 503)
+        stopped = BackendUnavailable(
+            f"{failure.detail} {missed} of {len(final)} documents were not {verb} (see results); "
+            "running the same call again completes it.",
+            results=final,
+        )
+        raise stopped from (failure.__cause__ or failure)
+
     def _call(self, hook: Callable[..., _T], *args: Any) -> _T:
         try:
             return hook(*args)
@@ -407,3 +464,9 @@ class DatabaseService(abc.ABC):
             except Exception as exc:
                 raise self._translate_error(exc) from exc
             yield doc
+
+
+def _stopped(error: BackendUnavailable, results: Sequence[BulkResult], ids: list[str]) -> BackendUnavailable:
+    """The error of a per-document loop that stopped at ``len(results)``: the rest is unknown."""
+    known: list[BulkResult | None] = [*results, *([None] * (len(ids) - len(results)))]
+    return BackendUnavailable(error.detail, results=unfinished(known, ids, error))
