@@ -17,6 +17,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     NoRegionError,
     PartialCredentialsError,
 )
+from gofannon_db.deadline import unreachable
 from gofannon_db.errors import (
     BackendUnavailable,
     DatabaseError,
@@ -71,8 +72,8 @@ def _message(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Message", ""))
 
 
-def translate(exc: Exception) -> DatabaseError:
-    """The typed error for one SDK exception."""
+def translate(exc: Exception, *, endpoint: str = "", timeout: float | None = None) -> DatabaseError:
+    """The typed error for one SDK exception; ``endpoint`` and ``timeout`` go into an unreachable server's."""
     if isinstance(exc, ClientError):
         code = error_code(exc)
         operation = getattr(exc, "operation_name", "") or "request"
@@ -100,9 +101,11 @@ def translate(exc: Exception) -> DatabaseError:
     if isinstance(exc, NoRegionError):
         return DatabaseError("No AWS region is configured; set DYNAMODB_REGION.")
     if isinstance(exc, (EndpointConnectionError, ConnectionError, HTTPClientError)):
-        return BackendUnavailable(
-            f"Could not reach DynamoDB ({type(exc).__name__}) within the configured timeout and retries."
-        )
+        if timeout is None:
+            return BackendUnavailable(
+                f"Could not reach DynamoDB ({type(exc).__name__}) within the configured timeout and retries."
+            )
+        return unreachable("DynamoDB", endpoint, timeout, exc)
     if isinstance(exc, BotoCoreError):
         return DatabaseError(f"The DynamoDB client failed ({type(exc).__name__}).")
     return DatabaseError(f"The dynamodb backend failed ({type(exc).__name__}).")
