@@ -7,8 +7,8 @@ import socket
 from typing import Any
 
 from couchdb import http  # type: ignore[import-untyped]
+from gofannon_db.deadline import unreachable
 from gofannon_db.errors import (
-    BackendUnavailable,
     DatabaseError,
     DocumentNotFound,
     PermissionDenied,
@@ -69,7 +69,7 @@ def translate(exc: Exception, *, url: str, timeout: float, user: str | None) -> 
     credential-free URL only; the original exception stays reachable as ``__cause__``.
     """
     if isinstance(exc, _UNREACHABLE) or (isinstance(exc, OSError) and not isinstance(exc, http.HTTPError)):
-        return BackendUnavailable(f"Could not reach CouchDB at {url} within {timeout:g} s ({type(exc).__name__}).")
+        return unreachable("CouchDB", url, timeout, exc)
     reason = server_reason(exc)
     suffix = f" ({reason})" if reason else ""
     status = http_status_of(exc)

@@ -24,9 +24,16 @@ from typing import Any
 from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Server  # type: ignore[import-untyped]
 from gofannon_db import query
-from gofannon_db.errors import ConfigurationError, DatabaseError, DocumentNotFound, RevisionConflict, error_for_status
+from gofannon_db.errors import (
+    BackendUnavailable,
+    ConfigurationError,
+    DatabaseError,
+    DocumentNotFound,
+    RevisionConflict,
+    error_for_status,
+)
 from gofannon_db.service import DatabaseService
-from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok, unfinished
 
 from .config import CouchDBConfig, split_credentials
 from .errors import STATUS_BY_ERROR_NAME, http_status_of, server_reason, translate
@@ -361,9 +368,12 @@ class CouchDBDatabaseService(DatabaseService):
 
     # ------------------------------------------------------------------ bulk writes
 
-    def _bulk_docs(self, collection: str, docs: list[bytes]) -> list[dict[str, Any]]:
-        """POST encoded documents to ``_bulk_docs`` in bounded requests; one result each, in order."""
-        results: list[dict[str, Any]] = []
+    def _bulk_docs(self, collection: str, docs: list[bytes]) -> Iterator[dict[str, Any]]:
+        """POST encoded documents to ``_bulk_docs`` in bounded requests; yield one answer each, in order.
+
+        Answers come request by request, so a caller that the server stops answering
+        midway has already recorded every document of the requests that went through.
+        """
         start = 0
         while start < len(docs):
             end, size = start, 0
@@ -378,9 +388,8 @@ class CouchDBDatabaseService(DatabaseService):
             answer = self._write("POST", [collection, "_bulk_docs"], body)
             if not isinstance(answer, list) or len(answer) != end - start:
                 raise DatabaseError(f"CouchDB answered _bulk_docs for {end - start} documents unexpectedly.")
-            results.extend(answer)
+            yield from answer
             start = end
-        return results
 
     @staticmethod
     def _bulk_failure(doc_id: str, answer: dict[str, Any]) -> BulkResult:
@@ -394,6 +403,21 @@ class CouchDBDatabaseService(DatabaseService):
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
         results: list[BulkResult | None] = [None] * len(writes)
+        try:
+            self._save_all(collection, writes, results)
+        except Exception as exc:
+            self._raise_partial(exc, results, [write.doc_id for write in writes])
+        return [result for result in results if result is not None]
+
+    def _raise_partial(self, exc: Exception, results: list[BulkResult | None], ids: list[str]) -> None:
+        """Re-raise; an unreachable server's error carries the results recorded so far."""
+        error = exc if isinstance(exc, DatabaseError) else self._translate_error(exc)
+        if isinstance(error, BackendUnavailable):
+            raise BackendUnavailable(error.detail, results=unfinished(results, ids, error)) from exc
+        raise exc
+
+    def _save_all(self, collection: str, writes: list[BulkWrite], results: list[BulkResult | None]) -> None:
+        """Fill ``results`` as ``_bulk_docs`` answers, retrying unconditional writes that raced another writer."""
         # Unconditional writes start from the remembered revision and are retried on conflict.
         revs: dict[int, str | None] = {}
         pending: list[int] = []
@@ -433,10 +457,17 @@ class CouchDBDatabaseService(DatabaseService):
         for index in pending:
             error = RevisionConflict(f"Document {writes[index].doc_id!r} kept changing; try again.")
             results[index] = bulk_error(writes[index].doc_id, error)
-        return [result for result in results if result is not None]
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
         results: dict[str, BulkResult] = {}
+        try:
+            self._delete_all(collection, doc_ids, results)
+        except Exception as exc:
+            self._raise_partial(exc, [results.get(doc_id) for doc_id in doc_ids], doc_ids)
+        return [results[doc_id] for doc_id in doc_ids]
+
+    def _delete_all(self, collection: str, doc_ids: list[str], results: dict[str, BulkResult]) -> None:
+        """Fill ``results`` by id as ``_bulk_docs`` answers, reading revisions again after a conflict."""
         pending = list(doc_ids)
         for attempt in range(_MAX_ATTEMPTS):
             if not pending:
@@ -464,7 +495,6 @@ class CouchDBDatabaseService(DatabaseService):
         for doc_id in pending:
             if doc_id not in results:
                 results[doc_id] = bulk_error(doc_id, RevisionConflict(f"Document {doc_id!r} kept changing; try again."))
-        return [results[doc_id] for doc_id in doc_ids]
 
     # ------------------------------------------------------------------ queries
 

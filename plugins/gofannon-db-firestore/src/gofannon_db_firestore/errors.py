@@ -7,6 +7,7 @@ it are looked at, to tell an oversized document from other invalid arguments.
 
 from __future__ import annotations
 
+from gofannon_db.deadline import unreachable
 from gofannon_db.errors import (
     BackendUnavailable,
     DatabaseError,
@@ -69,8 +70,27 @@ def error_for_code(code: int, message: str = "", *, doc_id: str | None = None) -
     return DatabaseError(f"Firestore failed the request (status code {code}).")
 
 
-def translate_error(exc: BaseException) -> DatabaseError:
-    """Map any exception from google-cloud-firestore, google-api-core, grpc or google-auth."""
+def translate_error(exc: BaseException, *, endpoint: str = "", timeout: float | None = None) -> DatabaseError:
+    """Map any exception from google-cloud-firestore, google-api-core, grpc or google-auth.
+
+    With ``timeout``, an unreachable server's error names ``endpoint`` and the timeout.
+    """
+    error = _translate(exc)
+    if timeout is not None and isinstance(error, BackendUnavailable) and _is_unreachable(exc):
+        return unreachable("Firestore", endpoint, timeout, exc)
+    return error
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    """No answer in time, or no connection: not a server that answered "overloaded"."""
+    from google.api_core import exceptions as api
+
+    if isinstance(exc, api.RetryError):
+        return exc.cause is None or _is_unreachable(exc.cause)
+    return isinstance(exc, (api.ServiceUnavailable, api.DeadlineExceeded, ConnectionError, TimeoutError))
+
+
+def _translate(exc: BaseException) -> DatabaseError:
     from google.api_core import exceptions as api
     from google.auth import exceptions as auth
 
@@ -80,7 +100,7 @@ def translate_error(exc: BaseException) -> DatabaseError:
         cause = exc.cause
         if cause is None or isinstance(cause, (api.ServiceUnavailable, api.DeadlineExceeded)):
             return BackendUnavailable("Firestore could not be reached within the configured timeout and retries.")
-        return translate_error(cause)
+        return _translate(cause)
     if isinstance(exc, api.GoogleAPICallError):
         code = exc.grpc_status_code.value[0] if exc.grpc_status_code is not None else -1
         if code == -1:
