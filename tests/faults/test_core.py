@@ -19,6 +19,8 @@ from gofannon_db.deadline import Deadline, unreachable
 from gofannon_db.errors import BackendUnavailable, PermissionDenied
 from gofannon_db.migration.batches import BatchWriter, TransferStopped
 from gofannon_db.migration.report import CollectionReport
+from gofannon_db.redaction import strip_userinfo
+from gofannon_db.settings import Settings
 from gofannon_db.types import BulkResult, BulkWrite, unfinished
 
 
@@ -261,3 +263,21 @@ def test_migration_lists_exactly_the_documents_a_broken_batch_did_not_write() ->
         ("d1", 503, 2),
         ("d2", 503, 3),
     ]
+
+
+# ---------------------------------------------------------------- secrets in URL settings
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://admin:hunter2@127.0.0.1:5984", "admin:hunter2@127.0.0.1:5984", "admin:hunter2@db.example"],
+)
+def test_settings_repr_masks_a_password_in_a_url_with_or_without_scheme(url: str) -> None:
+    shown = repr(Settings({}, DATABASE_PROVIDER="couchdb", COUCHDB_URL=url))
+    assert "hunter2" not in shown
+    assert "admin:***@" in shown
+
+
+def test_strip_userinfo_hands_an_sdk_no_credentials() -> None:
+    assert strip_userinfo("http://user:pw@127.0.0.1:8000/x") == "http://127.0.0.1:8000/x"
+    assert strip_userinfo("http://127.0.0.1:8000") == "http://127.0.0.1:8000"

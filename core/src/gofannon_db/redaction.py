@@ -51,4 +51,7 @@ def redact(name: str, value: str, *, secret: bool = False) -> str:
         return MASK
     if "@" in value and "://" in value:
         return redact_url(value)
+    if "@" in value and ":" in value.partition("@")[0]:
+        # ``user:password@host:port`` without a scheme: parsed as a network location.
+        return redact_url("//" + value)[2:]
     return value
