@@ -186,14 +186,16 @@ class FaultTests:
                 frozen.set()
 
             watcher = threading.Thread(target=freeze_after_progress, daemon=True)
+            proxy.delay = 0.1  # slow enough for the watcher to freeze the proxy between requests
             watcher.start()
             with pytest.raises(BackendUnavailable) as raised:
                 service.save_many(collection, batch)
             failed_after = frozen_at.elapsed
             watcher.join()
+            proxy.delay = 0
             assert frozen.is_set(), "the bulk call failed before the proxy froze"
             # The last progress was before the freeze: the call fails within timeout + 1 s of it.
-            assert failed_after <= TIMEOUT + GRACE
+            assert failed_after <= TIMEOUT + GRACE, f"failed {failed_after:.2f} s after the freeze"
             results = raised.value.results
             assert results is not None
             assert [result["id"] for result in results] == [doc["_id"] for doc in batch]

@@ -68,6 +68,18 @@ def _backoff(attempt: int) -> None:
         time.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
 
 
+def _discard(body: Any) -> None:
+    """Close a response whose body could not be read (the server went silent) and its connection.
+
+    CouchDB-Python would otherwise, when the body is garbage-collected, read the rest from
+    the timed-out socket (an error in ``__del__``) and hand the connection back to its pool.
+    """
+    body.resp.close()
+    if body.conn is not None:
+        body.conn.close()
+        body.conn = None
+
+
 class NoCache(http.Cache):  # type: ignore[misc]
     """CouchDB-Python caches GET bodies by URL (up to 75, any size); documents must not be."""
 
@@ -165,7 +177,11 @@ class CouchDBDatabaseService(DatabaseService):
             _, _, data = resource.delete(list(path), headers=headers, **params)
         else:  # pragma: no cover - programming error
             raise ValueError(method)
-        raw = data.read() if data is not None else b""
+        try:
+            raw = data.read() if data is not None else b""
+        except BaseException:
+            _discard(data)
+            raise
         return json.loads(raw) if raw else None
 
     def _write(self, method: str, path: Sequence[str], body: Any = None, **params: Any) -> Any:
