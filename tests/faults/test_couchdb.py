@@ -11,11 +11,10 @@ import pytest
 from gofannon_db import DatabaseService, create_database_service
 from gofannon_db.errors import BackendUnavailable
 from gofannon_db.settings import Settings
+from gofannon_db.testing.faults import TIMEOUT, FaultTests
+from gofannon_db.testing.proxy import FaultProxy
 
-from tests.proxy import FaultProxy
 from tests.servers.couchdb import CouchDBServer
-
-from .base import TIMEOUT, FaultTests
 
 
 def _upstream(server: CouchDBServer) -> tuple[str, int]:

@@ -11,12 +11,11 @@ import pytest
 from gofannon_db import DatabaseService, create_database_service
 from gofannon_db.errors import BackendUnavailable
 from gofannon_db.settings import Settings
+from gofannon_db.testing.faults import TIMEOUT, FaultTests, Timer
+from gofannon_db.testing.proxy import FaultProxy
 
 from tests.dynamodb.conftest import make_service
-from tests.proxy import FaultProxy
 from tests.servers.dynamodb import DynamoDBServer
-
-from .base import TIMEOUT, FaultTests, Timer
 
 URL_PASSWORD = "pw4endpoint"
 

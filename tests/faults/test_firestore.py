@@ -7,12 +7,11 @@ from typing import Any, ClassVar
 
 import pytest
 from gofannon_db import DatabaseService
+from gofannon_db.testing.faults import TIMEOUT, FaultTests
+from gofannon_db.testing.proxy import FaultProxy
 
 from tests.firestore.conftest import make_service
-from tests.proxy import FaultProxy
 from tests.servers.firestore import FirestoreServer
-
-from .base import TIMEOUT, FaultTests
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,10 @@ fixtures connected to a real server; the suite does the rest::
 
 Every test works in collections with fresh random names and drops them afterwards, so
 the suite can share one server with other tests. Requires pytest (``gofannon-db[testing]``).
+
+:class:`gofannon_db.testing.faults.FaultTests` holds the fault tests (contract v2 §5:
+deadlines, bulk calls broken midway, recovery), run through the loopback
+:class:`gofannon_db.testing.proxy.FaultProxy` in front of the same real server.
 """
 
 from .suite import ConformanceSuite

@@ -1,9 +1,25 @@
-"""Fault tests shared by every backend: the server cut, frozen or slow, through :class:`FaultProxy`.
+"""Fault tests for every backend: its real server cut, frozen or slow, through a :class:`FaultProxy`.
 
-A backend's module subclasses :class:`FaultTests` and provides three fixtures:
-``proxy`` (a started :class:`FaultProxy` in front of its real server), ``connect``
-(``connect(proxy, **options)``: a new service through the proxy, with :data:`TIMEOUT`)
-and ``direct`` (a service straight to the server, to check what really got stored).
+A backend's test module subclasses :class:`FaultTests` and provides three fixtures::
+
+    import pytest
+    from gofannon_db.testing.faults import TIMEOUT, FaultTests
+    from gofannon_db.testing.proxy import FaultProxy
+
+    class TestMyStoreFaults(FaultTests):
+        @pytest.fixture
+        def proxy(self, mystore_server):  # a started proxy in front of the real server
+            with FaultProxy("127.0.0.1", mystore_server.port) as proxy:
+                yield proxy
+
+        @pytest.fixture
+        def connect(self):  # a new service through the proxy, with the short timeout
+            return lambda proxy, **options: MyStoreService(url=proxy.url, timeout=TIMEOUT, **options)
+
+        @pytest.fixture
+        def direct(self, mystore_server):  # straight to the server: what really got stored
+            with MyStoreService(url=mystore_server.url) as service:
+                yield service
 
 What is asserted is contract v2 §5: the error type, the deadline (a single call within
 timeout + 1 s; a bulk call within timeout + 1 s of its last progress), the ``results``
@@ -19,11 +35,14 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import pytest
-from gofannon_db import DatabaseService
-from gofannon_db.errors import BackendUnavailable
-from gofannon_db.testing.base import fresh_name
 
-from tests.proxy import FaultProxy
+from ..errors import BackendUnavailable
+from ..service import DatabaseService
+from ..types import BulkResult
+from .base import fresh_name
+from .proxy import FaultProxy
+
+__all__ = ["GRACE", "TIMEOUT", "FaultTests"]
 
 TIMEOUT = 2.0
 """The timeout every service under test gets: small, so that each fault costs seconds."""
@@ -151,7 +170,7 @@ class FaultTests:
         self, proxy: FaultProxy, service: DatabaseService, collection: str, direct: DatabaseService
     ) -> None:
         """Many batches, sent in parallel: the silent server costs one timeout, not one per batch."""
-        batch = docs(600)
+        batch = docs(300)
         service.save(collection, "warm", {})
         proxy.freeze()
         timer = Timer()
@@ -226,7 +245,7 @@ class FaultTests:
         assert [result["id"] for result in results] == ids
         assert not all(result["ok"] for result in results)
         still_there = direct.get_many(collection, ids)
-        assert all(still_there[result["id"]] is None for result in results if result["ok"])
+        assert all(still_there.get(str(result["id"])) is None for result in results if result["ok"])
         proxy.restore()
         assert all(result["ok"] for result in service.delete_many(collection, ids))
         assert direct.count(collection) == 0
@@ -248,10 +267,10 @@ class FaultTests:
 
 
 def assert_ok_entries_are_stored(
-    direct: DatabaseService, collection: str, results: list[Any], batch: list[dict[str, Any]]
+    direct: DatabaseService, collection: str, results: list[BulkResult], batch: list[dict[str, Any]]
 ) -> None:
     """Every entry reported ``ok`` is really stored, with the body that was sent."""
-    ok_ids = [result["id"] for result in results if result["ok"]]
+    ok_ids = [str(result["id"]) for result in results if result["ok"]]
     if not ok_ids:
         return
     stored = direct.get_many(collection, ok_ids)
