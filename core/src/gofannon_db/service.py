@@ -304,7 +304,14 @@ class DatabaseService(abc.ABC):
         return found
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
-        """One result per write, in order. The default saves one at a time."""
+        """One result per write, in order. The default saves one at a time.
+
+        When the server stops answering midway, raise :class:`BackendUnavailable` with
+        ``results`` aligned to ``writes``: the outcomes known so far, and a 503 entry for
+        every write that may or may not have landed (:func:`~gofannon_db.types.unfinished`).
+        Raising it without ``results`` reports every write as failed. Either way the core
+        turns it into the caller's list, in input order (contract v2 §5).
+        """
         results: list[BulkResult] = []
         for write in writes:
             try:
