@@ -15,7 +15,7 @@ import pytest
 from gofannon_db import DatabaseService, DocumentNotFound
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.concurrency import run_ordered, run_until_failure
-from gofannon_db.deadline import Deadline, unreachable
+from gofannon_db.deadline import Deadline
 from gofannon_db.errors import BackendUnavailable, PermissionDenied
 from gofannon_db.migration.batches import BatchWriter, TransferStopped
 from gofannon_db.migration.report import CollectionReport
@@ -58,15 +58,6 @@ def test_deadline_sleep_refuses_a_delay_that_does_not_fit() -> None:
     assert not deadline.sleep(5.0)
     assert time.monotonic() - started < 0.1
     assert deadline.sleep(0.01)
-
-
-def test_unreachable_names_endpoint_and_timeout_but_no_password() -> None:
-    error = unreachable("CouchDB", "http://admin:s3cret@db.example:5984", 2.0, TimeoutError("read timed out"))
-    assert isinstance(error, BackendUnavailable)
-    assert "db.example:5984" in error.detail
-    assert "2 s" in error.detail
-    assert "TimeoutError" in error.detail
-    assert "s3cret" not in error.detail
 
 
 # ---------------------------------------------------------------- the bulk thread pool

@@ -14,10 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from .errors import BackendUnavailable
-from .redaction import redact_url
-
-__all__ = ["MIN_ATTEMPT", "Deadline", "unreachable"]
+__all__ = ["MIN_ATTEMPT", "Deadline"]
 
 MIN_ATTEMPT = 0.05
 """Seconds an attempt needs at the very least to be worth sending."""
@@ -62,16 +59,3 @@ class Deadline:
     def progress(self) -> None:
         """The server answered: the budget starts again from now."""
         self._end = self._clock() + self.seconds
-
-
-def unreachable(
-    backend: str, endpoint: str | None, timeout: float, cause: BaseException | None = None
-) -> BackendUnavailable:
-    """The :class:`BackendUnavailable` of a server that did not answer in time.
-
-    The text names the backend, the endpoint (its password masked) and the timeout, so an
-    operator sees which setting to look at; never the SDK's message, which can echo secrets.
-    """
-    where = f" at {redact_url(endpoint)}" if endpoint else ""
-    why = f" ({type(cause).__name__})" if cause is not None else ""
-    return BackendUnavailable(f"Could not reach {backend}{where} within {timeout:g} s, retries included{why}.")
