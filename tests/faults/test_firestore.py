@@ -45,7 +45,15 @@ def direct(firestore_emulator: FirestoreServer) -> Iterator[DatabaseService]:
 
 
 class TestFirestoreFaults(FaultTests):
-    bulk_size = 3000
-    """BatchWrite requests hold 500 writes: six requests."""
-    progress_before_fault = 1000
+    bulk_size = 1000
+    """BatchWrite requests of 100 writes here (see below): ten requests."""
+    progress_before_fault = 200
     midway_options: ClassVar[dict[str, Any]] = {"bulk_concurrency": 1}
+    midway_delay = 0.0
+
+    @pytest.fixture(autouse=True)
+    def _small_requests(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """100 writes a request: a 500-write one can take the emulator over the 2 s timeout on a busy machine."""
+        from gofannon_db_firestore import service as service_module
+
+        monkeypatch.setattr(service_module, "BATCH_WRITES", 100)

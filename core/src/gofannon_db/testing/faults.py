@@ -81,6 +81,9 @@ class FaultTests:
     (the last one's may still be on its way, and then its outcome is rightly unknown)."""
     midway_options: ClassVar[dict[str, Any]] = {}
     """Options for the service of the midway test (e.g. one batch in flight at a time)."""
+    midway_delay: ClassVar[float] = 0.1
+    """Seconds the proxy holds each chunk during the midway test, so that the watcher can
+    freeze it between two requests of a fast server (0 for a server whose requests are slow)."""
 
     @pytest.fixture
     def service(self, proxy: FaultProxy, connect: Connect) -> Iterator[DatabaseService]:
@@ -194,25 +197,34 @@ class FaultTests:
         with connect(proxy, **self.midway_options) as service:
             service.save(collection, "warm", {})  # the collection exists: count() sees progress
             frozen = threading.Event()
+            call_ended = threading.Event()
             frozen_at = Timer()
 
             def freeze_after_progress() -> None:
                 deadline = time.monotonic() + 60
-                while time.monotonic() < deadline and direct.count(collection) < stored_before_fault + 1:
+                while direct.count(collection) < stored_before_fault + 1:
+                    if call_ended.is_set() or time.monotonic() > deadline:
+                        return
                     time.sleep(0.01)
                 proxy.freeze()
                 frozen_at.restart()
                 frozen.set()
 
             watcher = threading.Thread(target=freeze_after_progress, daemon=True)
-            proxy.delay = 0.1  # slow enough for the watcher to freeze the proxy between requests
+            proxy.delay = self.midway_delay
             watcher.start()
-            with pytest.raises(BackendUnavailable) as raised:
-                service.save_many(collection, batch)
-            failed_after = frozen_at.elapsed
-            watcher.join()
-            proxy.delay = 0
-            assert frozen.is_set(), "the bulk call failed before the proxy froze"
+            try:
+                with pytest.raises(BackendUnavailable) as raised:
+                    service.save_many(collection, batch)
+            finally:
+                call_ended.set()
+                failed_after = frozen_at.elapsed
+                watcher.join()
+                proxy.delay = 0
+            assert frozen.is_set(), (
+                f"the bulk call failed before the proxy froze ({raised.value.detail}): a request took longer "
+                f"than the {TIMEOUT:g} s timeout, the server is too slow for this test"
+            )
             # The last progress was before the freeze: the call fails within timeout + 1 s of it.
             assert failed_after <= TIMEOUT + GRACE, f"failed {failed_after:.2f} s after the freeze"
             results = raised.value.results
