@@ -21,6 +21,7 @@ __all__ = [
     "registered_secrets",
     "scrub",
     "scrub_exception",
+    "strip_userinfo",
 ]
 
 MASK = "***"
@@ -46,12 +47,30 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def strip_userinfo(url: str) -> str:
+    """``scheme://user:password@host/path`` without ``user:password@``.
+
+    For handing a URL to an SDK that authenticates otherwise (AWS signs requests): a URL
+    the SDK never sees cannot reach its logs or its exception messages.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def redact(name: str, value: str, *, secret: bool = False) -> str:
     """The form of a setting that is safe to print."""
     if secret or is_secret_name(name):
         return MASK
     if "@" in value and "://" in value:
         return redact_url(value)
+    if "@" in value and ":" in value.partition("@")[0]:
+        # ``user:password@host:port`` without a scheme: parsed as a network location.
+        return redact_url("//" + value)[2:]
     return value
 
 

@@ -48,6 +48,7 @@ from typing import Any, ClassVar, NoReturn, TypeVar
 from . import query
 from .codec import json_size
 from .errors import (
+    BackendUnavailable,
     DatabaseError,
     DocumentNotFound,
     DocumentTooLarge,
@@ -61,13 +62,14 @@ from .errors import (
     revision_conflict,
 )
 from .redaction import scrub_exception
-from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok
+from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok, unfinished
 from .validation import validate_collection_name, validate_doc_id, validate_document, validate_revision
 
 __all__ = ["DEFAULT_PAGE_SIZE", "DatabaseService"]
 
 DEFAULT_PAGE_SIZE = 500
 _T = TypeVar("_T")
+_W = TypeVar("_W")
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -187,12 +189,16 @@ class DatabaseService(abc.ABC):
             results.append(None)
             writes.append(BulkWrite(doc_id, body, expected_rev, wire))
         if writes:
-            for position, write, result in zip(
-                positions, writes, self._call(self._save_many, collection, writes), strict=True
-            ):
-                if result.get("status_code") == 409:  # one wording on every backend, never the server's
-                    result["error"] = revision_conflict(write.doc_id, write.expected_rev).detail
-                results[position] = result
+            return self._bulk(
+                self._save_many,
+                collection,
+                writes,
+                [write.doc_id for write in writes],
+                results=results,
+                positions=positions,
+                verb="written",
+                conflict=lambda index: revision_conflict(writes[index].doc_id, writes[index].expected_rev).detail,
+            )
         return [result for result in results if result is not None]
 
     def delete_many(self, db_name: str, doc_ids: Iterable[str]) -> list[BulkResult]:
@@ -211,12 +217,16 @@ class DatabaseService(abc.ABC):
             results.append(None)
             valid.append(doc_id)
         if valid:
-            for position, doc_id, result in zip(
-                positions, valid, self._call(self._delete_many, collection, valid), strict=True
-            ):
-                if result.get("status_code") == 409:
-                    result["error"] = revision_conflict(doc_id).detail
-                results[position] = result
+            return self._bulk(
+                self._delete_many,
+                collection,
+                valid,
+                valid,
+                results=results,
+                positions=positions,
+                verb="deleted",
+                conflict=lambda index: revision_conflict(valid[index]).detail,
+            )
         return [result for result in results if result is not None]
 
     def find(
@@ -360,6 +370,12 @@ class DatabaseService(abc.ABC):
         No transaction is required: write each document on its own if you like, but never
         roll back the good ones because one failed. One transaction per batch is allowed when
         it still yields one result per document. Ids are distinct within a call.
+
+        When the server stops answering midway, raise :class:`BackendUnavailable` with
+        ``results`` aligned to ``writes``: the outcomes known so far, and a 503 entry for
+        every write that may or may not have landed (:func:`~gofannon_db.types.unfinished`).
+        Raising it without ``results`` reports every write as failed. Either way the core
+        turns it into the caller's list, in input order (contract v2 §5).
         """
         results: list[BulkResult] = []
         for write in writes:
@@ -367,6 +383,9 @@ class DatabaseService(abc.ABC):
                 rev = self._call(
                     self._save, collection, write.doc_id, write.body, write.expected_rev, *_wire_arg(write.wire)
                 )
+            except BackendUnavailable as error:
+                # The server stopped answering: report what is known instead of waiting on every write.
+                raise _stopped(error, results, [each.doc_id for each in writes]) from error
             except DatabaseError as error:
                 results.append(bulk_error(write.doc_id, error))
             else:
@@ -381,6 +400,8 @@ class DatabaseService(abc.ABC):
                 self._call(self._delete, collection, doc_id, None)
             except DocumentNotFound:
                 results.append(bulk_ok(doc_id, None))
+            except BackendUnavailable as error:
+                raise _stopped(error, results, doc_ids) from error
             except DatabaseError as error:
                 results.append(bulk_error(doc_id, error))
             else:
@@ -487,6 +508,52 @@ class DatabaseService(abc.ABC):
             )
         return body, expected_rev, wire
 
+    def _bulk(
+        self,
+        hook: Callable[[str, list[_W]], list[BulkResult]],
+        collection: str,
+        items: list[_W],
+        ids: list[str],
+        *,
+        results: list[BulkResult | None],
+        positions: list[int],
+        verb: str,
+        conflict: Callable[[int], str],
+    ) -> list[BulkResult]:
+        """Run a bulk hook and put its results back at their input positions.
+
+        When the server stopped answering midway -- the hook raised
+        :class:`BackendUnavailable`, or reported 503 for some writes -- raise
+        :class:`BackendUnavailable` whose ``results`` cover every input (contract v2 §5).
+        A hook that raises without ``results`` vouches for nothing: every write it was
+        given is reported as failed. A 409 gets the core's one wording (``conflict(index)``),
+        never the server's.
+        """
+        failure: BackendUnavailable | None = None
+        try:
+            done = self._call(hook, collection, items)
+        except BackendUnavailable as error:
+            failure = error
+            known = error.results if error.results is not None and len(error.results) == len(items) else None
+            done = known if known is not None else unfinished([None] * len(items), ids, error)
+        for index, (position, result) in enumerate(zip(positions, done, strict=True)):
+            if result.get("status_code") == 409:  # one wording on every backend, never the server's
+                result["error"] = conflict(index)
+            results[position] = result
+        final = [result for result in results if result is not None]
+        if failure is None:
+            unavailable = next((result for result in done if result.get("status_code") == 503), None)
+            if unavailable is None:
+                return final
+            failure = BackendUnavailable(unavailable.get("error"))
+        missed = sum(1 for result in final if result.get("status_code") == 503)
+        stopped = BackendUnavailable(
+            f"{failure.detail} {missed} of {len(final)} documents were not {verb} (see results); "
+            "running the same call again completes it.",
+            results=final,
+        )
+        raise scrub_exception(stopped) from (failure.__cause__ or failure)
+
     def _refuse_closed(self, hook: Callable[..., Any], *args: Any) -> Any:
         raise ServiceClosed(f"This {self.provider_name} service is closed; create a new one.")
 
@@ -516,6 +583,12 @@ class DatabaseService(abc.ABC):
 def _wire_arg(wire: Any) -> tuple[Any, ...]:
     """The extra argument of ``_save``/``_create``: the wire form when the backend made one, else none."""
     return () if wire is None else (wire,)
+
+
+def _stopped(error: BackendUnavailable, results: Sequence[BulkResult], ids: list[str]) -> BackendUnavailable:
+    """The error of a per-document loop that stopped at ``len(results)``: the rest is unknown."""
+    known: list[BulkResult | None] = [*results, *([None] * (len(ids) - len(results)))]
+    return BackendUnavailable(error.detail, results=unfinished(known, ids, error))
 
 
 def _reword(conflict: RevisionConflict, canonical: RevisionConflict) -> NoReturn:

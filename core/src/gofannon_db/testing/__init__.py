@@ -24,6 +24,10 @@ values and the hook to look at.
 
 The suite's modules are imported on first use, not here, so that the pytest plugin can
 register them for assertion rewriting before they load.
+
+:class:`gofannon_db.testing.faults.FaultTests` holds the fault tests (contract v2 §5:
+deadlines, bulk calls broken midway, recovery), run through the loopback
+:class:`gofannon_db.testing.proxy.FaultProxy` in front of the same real server.
 """
 
 from __future__ import annotations

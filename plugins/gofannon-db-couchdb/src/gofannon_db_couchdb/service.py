@@ -25,6 +25,7 @@ from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Server  # type: ignore[import-untyped]
 from gofannon_db import query
 from gofannon_db.errors import (
+    BackendUnavailable,
     ConfigurationError,
     DatabaseError,
     DocumentNotFound,
@@ -33,7 +34,7 @@ from gofannon_db.errors import (
     revision_conflict,
 )
 from gofannon_db.service import DatabaseService
-from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok, unfinished
 
 from .config import CouchDBConfig, split_credentials
 from .errors import STATUS_BY_ERROR_NAME, http_status_of, server_reason, translate
@@ -77,6 +78,18 @@ def _backoff(attempt: int) -> None:
     """Spread racing writers apart after the first few collisions."""
     if attempt >= 2:
         time.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
+
+
+def _discard(body: Any) -> None:
+    """Close a response whose body could not be read (the server went silent) and its connection.
+
+    CouchDB-Python would otherwise, when the body is garbage-collected, read the rest from
+    the timed-out socket (an error in ``__del__``) and hand the connection back to its pool.
+    """
+    body.resp.close()
+    if body.conn is not None:
+        body.conn.close()
+        body.conn = None
 
 
 class NoCache(http.Cache):  # type: ignore[misc]
@@ -176,7 +189,11 @@ class CouchDBDatabaseService(DatabaseService):
             _, _, data = resource.delete(list(path), headers=headers, **params)
         else:  # pragma: no cover - programming error
             raise ValueError(method)
-        raw = data.read() if data is not None else b""
+        try:
+            raw = data.read() if data is not None else b""
+        except BaseException:
+            _discard(data)
+            raise
         return json.loads(raw) if raw else None
 
     def _write(self, method: str, path: Sequence[str], body: Any = None, **params: Any) -> Any:
@@ -386,9 +403,12 @@ class CouchDBDatabaseService(DatabaseService):
 
     # ------------------------------------------------------------------ bulk writes
 
-    def _bulk_docs(self, collection: str, docs: list[bytes]) -> list[dict[str, Any]]:
-        """POST encoded documents to ``_bulk_docs`` in bounded requests; one result each, in order."""
-        results: list[dict[str, Any]] = []
+    def _bulk_docs(self, collection: str, docs: list[bytes]) -> Iterator[dict[str, Any]]:
+        """POST encoded documents to ``_bulk_docs`` in bounded requests; yield one answer each, in order.
+
+        Answers come request by request, so a caller that the server stops answering
+        midway has already recorded every document of the requests that went through.
+        """
         start = 0
         while start < len(docs):
             end, size = start, 0
@@ -403,9 +423,8 @@ class CouchDBDatabaseService(DatabaseService):
             answer = self._write("POST", [collection, "_bulk_docs"], body)
             if not isinstance(answer, list) or len(answer) != end - start:
                 raise DatabaseError(f"CouchDB answered _bulk_docs for {end - start} documents unexpectedly.")
-            results.extend(answer)
+            yield from answer
             start = end
-        return results
 
     @staticmethod
     def _bulk_failure(doc_id: str, answer: dict[str, Any], expected_rev: str | None = None) -> BulkResult:
@@ -419,6 +438,21 @@ class CouchDBDatabaseService(DatabaseService):
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
         results: list[BulkResult | None] = [None] * len(writes)
+        try:
+            self._save_all(collection, writes, results)
+        except Exception as exc:
+            self._raise_partial(exc, results, [write.doc_id for write in writes])
+        return [result for result in results if result is not None]
+
+    def _raise_partial(self, exc: Exception, results: list[BulkResult | None], ids: list[str]) -> None:
+        """Re-raise; an unreachable server's error carries the results recorded so far."""
+        error = exc if isinstance(exc, DatabaseError) else self._translate_error(exc)
+        if isinstance(error, BackendUnavailable):
+            raise BackendUnavailable(error.detail, results=unfinished(results, ids, error)) from exc
+        raise exc
+
+    def _save_all(self, collection: str, writes: list[BulkWrite], results: list[BulkResult | None]) -> None:
+        """Fill ``results`` as ``_bulk_docs`` answers, retrying unconditional writes that raced another writer."""
         # Unconditional writes start from the remembered revision and are retried on conflict.
         # The hints are read and written once per request, not once per document.
         hints = self._revs.get_many(collection, [write.doc_id for write in writes])
@@ -439,16 +473,18 @@ class CouchDBDatabaseService(DatabaseService):
             encoded = [_with_rev(wires[index], revs[index]) for index in pending]
             retry: list[int] = []
             written: list[tuple[str, str]] = []
-            for index, answer in zip(pending, self._bulk_docs(collection, encoded), strict=True):
-                write = writes[index]
-                if answer.get("rev") and not answer.get("error"):
-                    written.append((write.doc_id, answer["rev"]))
-                    results[index] = bulk_ok(write.doc_id, answer["rev"])
-                elif answer.get("error") == "conflict" and write.expected_rev is None:
-                    retry.append(index)
-                else:
-                    results[index] = self._bulk_failure(write.doc_id, answer, write.expected_rev)
-            self._revs.put_many(collection, written)
+            try:
+                for index, answer in zip(pending, self._bulk_docs(collection, encoded), strict=True):
+                    write = writes[index]
+                    if answer.get("rev") and not answer.get("error"):
+                        written.append((write.doc_id, answer["rev"]))
+                        results[index] = bulk_ok(write.doc_id, answer["rev"])
+                    elif answer.get("error") == "conflict" and write.expected_rev is None:
+                        retry.append(index)
+                    else:
+                        results[index] = self._bulk_failure(write.doc_id, answer, write.expected_rev)
+            finally:  # also when the server stops answering midway: what was written is remembered
+                self._revs.put_many(collection, written)
             if retry:
                 current = self._revisions_of(collection, [writes[index].doc_id for index in retry])
                 for index in retry:
@@ -458,10 +494,17 @@ class CouchDBDatabaseService(DatabaseService):
         for index in pending:
             error = revision_conflict(writes[index].doc_id)
             results[index] = bulk_error(writes[index].doc_id, error)
-        return [result for result in results if result is not None]
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
         results: dict[str, BulkResult] = {}
+        try:
+            self._delete_all(collection, doc_ids, results)
+        except Exception as exc:
+            self._raise_partial(exc, [results.get(doc_id) for doc_id in doc_ids], doc_ids)
+        return [results[doc_id] for doc_id in doc_ids]
+
+    def _delete_all(self, collection: str, doc_ids: list[str], results: dict[str, BulkResult]) -> None:
+        """Fill ``results`` by id as ``_bulk_docs`` answers, reading revisions again after a conflict."""
         pending = list(doc_ids)
         for attempt in range(_MAX_ATTEMPTS):
             if not pending:
@@ -489,7 +532,6 @@ class CouchDBDatabaseService(DatabaseService):
         for doc_id in pending:
             if doc_id not in results:
                 results[doc_id] = bulk_error(doc_id, revision_conflict(doc_id))
-        return [results[doc_id] for doc_id in doc_ids]
 
     # ------------------------------------------------------------------ queries
 

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from gofannon_db import query
 from gofannon_db.codec import new_revision
 from gofannon_db.concurrency import run_ordered
+from gofannon_db.deadline import Deadline
 from gofannon_db.errors import (
+    BackendUnavailable,
     DatabaseError,
     DocumentNotFound,
     InvalidName,
@@ -33,7 +35,7 @@ from gofannon_db.errors import (
     revision_conflict,
 )
 from gofannon_db.service import DEFAULT_PAGE_SIZE, DatabaseService
-from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok, unfinished
 from gofannon_db.validation import validate_doc_id
 
 from .client import build_client, retry_policy
@@ -380,7 +382,7 @@ class FirestoreDatabaseService(DatabaseService):
         ]
         encoded = [{**wire.fields, REV_FIELD: rev} for wire, rev in zip(prepared, revs, strict=True)]
         sizes = [wire.size for wire in prepared]
-        failures: list[DatabaseError] = []
+        failures: list[tuple[DatabaseError, Exception]] = []
 
         def send(chunk: list[int]) -> None:
             if not failures:
@@ -391,13 +393,23 @@ class FirestoreDatabaseService(DatabaseService):
                     # The whole request failed (server unreachable, credentials refused):
                     # every write not yet reported fails with the same error, and chunks not
                     # yet sent fail with it too, without more waiting.
-                    failures.append(exc if isinstance(exc, DatabaseError) else self._translate_error(exc))
+                    failures.append((self._translate_error(exc), exc))
             for index in chunk:
                 if results[index] is None:
-                    results[index] = bulk_error(writes[index].doc_id, failures[0])
+                    results[index] = bulk_error(writes[index].doc_id, failures[0][0])
 
         run_ordered(send, _chunks(sizes), self._concurrency)
+        self._raise_if_unreachable(failures, results, [write.doc_id for write in writes])
         return [result for result in results if result is not None]
+
+    @staticmethod
+    def _raise_if_unreachable(
+        failures: list[tuple[DatabaseError, Exception]], results: list[BulkResult | None], ids: list[str]
+    ) -> None:
+        """An unreachable server stopped the bulk call: raise with the results known (contract v2 §5)."""
+        if failures and isinstance(failures[0][0], BackendUnavailable):
+            error, cause = failures[0]
+            raise BackendUnavailable(error.detail, results=unfinished(results, ids, error)) from cause
 
     def _save_chunk(
         self,
@@ -445,7 +457,7 @@ class FirestoreDatabaseService(DatabaseService):
         """
         from google.cloud.firestore_v1.bulk_batch import BulkWriteBatch
 
-        deadline = time.monotonic() + self.timeout
+        deadline = Deadline(self.timeout)
         delay = 0.05
         while pending:
             batch = BulkWriteBatch(self._client)
@@ -454,10 +466,12 @@ class FirestoreDatabaseService(DatabaseService):
             response = batch.commit(**self._rpc)
             again: list[tuple[int, _Write]] = []
             for (index, write), status in zip(pending, response.status, strict=True):
-                if status.code in RETRYABLE_CODES and time.monotonic() + delay < deadline:
+                if status.code in RETRYABLE_CODES and deadline.allows(delay):
                     again.append((index, write))
                 else:
                     yield index, status.code, status.message
+            if len(again) < len(pending):
+                deadline.progress()
             pending = again
             if pending:
                 time.sleep(delay)
@@ -466,7 +480,7 @@ class FirestoreDatabaseService(DatabaseService):
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
         unique = list(dict.fromkeys(doc_ids))  # BatchWrite allows one write per document
         base = self._collection(collection)
-        failures: list[DatabaseError] = []
+        failures: list[tuple[DatabaseError, Exception]] = []
 
         def send(chunk: list[str]) -> dict[str, BulkResult]:
             outcome: dict[str, BulkResult] = {}
@@ -481,16 +495,18 @@ class FirestoreDatabaseService(DatabaseService):
                             outcome[doc_id] = bulk_error(doc_id, error_for_code(code, message))
                     return outcome
                 except Exception as exc:
-                    failures.append(exc if isinstance(exc, DatabaseError) else self._translate_error(exc))
-            for doc_id in chunk:
-                outcome.setdefault(doc_id, bulk_error(doc_id, failures[0]))
+                    failures.append((self._translate_error(exc), exc))
             return outcome
 
         chunks = [unique[start : start + BATCH_WRITES] for start in range(0, len(unique), BATCH_WRITES)]
         outcome: dict[str, BulkResult] = {}
         for part in run_ordered(send, chunks, self._concurrency):
             outcome.update(part)
-        return [outcome[doc_id] for doc_id in doc_ids]
+        results = [outcome.get(doc_id) for doc_id in doc_ids]
+        self._raise_if_unreachable(failures, results, doc_ids)
+        if failures:  # refused for another reason (credentials): every unreported delete fails with it
+            return unfinished(results, doc_ids, failures[0][0])
+        return [result for result in results if result is not None]
 
 
 class _Encoded(NamedTuple):
