@@ -8,12 +8,15 @@ from .lifecycle import CollectionTests
 from .names import NameTests
 from .queries import QueryTests
 from .revisions import RevisionTests
+from .stateful import StatefulTests
 from .values import ValueTests
 
 __all__ = ["ConformanceSuite"]
 
 
-class ConformanceSuite(CrudTests, ValueTests, NameTests, RevisionTests, BulkTests, QueryTests, CollectionTests):
+class ConformanceSuite(
+    CrudTests, ValueTests, NameTests, RevisionTests, BulkTests, QueryTests, CollectionTests, StatefulTests
+):
     """Every rule of the contract. Subclass it and supply ``service`` and ``prefixed_service``.
 
     Groups can also be used alone (``from gofannon_db.testing.values import ValueTests``)
