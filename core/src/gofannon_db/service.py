@@ -40,6 +40,17 @@ _T = TypeVar("_T")
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
+def _bulk_argument(items: object, method: str, what: str) -> Iterable[Any]:
+    """``items`` if it is an iterable a bulk call may take; :class:`InvalidQuery` before any I/O otherwise.
+
+    A ``str`` or ``bytes`` is iterable but is one id, not many (``delete_many(c, "xyz")``
+    must not delete ``x``, ``y`` and ``z``); a mapping iterates its keys, which is never meant.
+    """
+    if isinstance(items, (str, bytes, bytearray, memoryview, Mapping)) or not isinstance(items, Iterable):
+        raise InvalidQuery(f"{method} takes a list of {what}, got {type(items).__name__}.")
+    return items
+
+
 class DatabaseService(abc.ABC):
     """A document store: collections of JSON documents with ids and revisions.
 
@@ -110,7 +121,7 @@ class DatabaseService(abc.ABC):
     def get_many(self, db_name: str, doc_ids: Iterable[str]) -> dict[str, Document | None]:
         """Fetch many documents at once; absent ones map to ``None``."""
         collection = self._physical(db_name)
-        ids = list(dict.fromkeys(validate_doc_id(doc_id) for doc_id in doc_ids))
+        ids = list(dict.fromkeys(validate_doc_id(doc_id) for doc_id in _bulk_argument(doc_ids, "get_many", "ids")))
         if not ids:
             return {}
         return self._call(self._get_many, collection, ids)
@@ -125,7 +136,7 @@ class DatabaseService(abc.ABC):
         writes: list[BulkWrite] = []
         positions: list[int] = []
         seen: set[str] = set()
-        for doc in docs:
+        for doc in _bulk_argument(docs, "save_many", "documents"):
             doc_id = doc.get("_id") if isinstance(doc, Mapping) else None
             try:
                 if not isinstance(doc, Mapping):
@@ -148,23 +159,27 @@ class DatabaseService(abc.ABC):
         return [result for result in results if result is not None]
 
     def delete_many(self, db_name: str, doc_ids: Iterable[str]) -> list[BulkResult]:
-        """Delete many documents; a missing one counts as deleted. Results in input order."""
+        """Delete many documents; a missing one counts as deleted. Results in input order.
+
+        A repeated id is deleted once and its result given to every copy, so a backend
+        never sees the same id twice in one batch (DynamoDB refuses such a batch whole).
+        """
         collection = self._physical(db_name)
         results: list[BulkResult | None] = []
-        valid: list[str] = []
-        positions: list[int] = []
-        for doc_id in doc_ids:
+        positions: dict[str, list[int]] = {}
+        for doc_id in _bulk_argument(doc_ids, "delete_many", "ids"):
             try:
                 validate_doc_id(doc_id)
             except DatabaseError as error:
                 results.append(bulk_error(doc_id if isinstance(doc_id, str) else None, error))
                 continue
-            positions.append(len(results))
+            positions.setdefault(doc_id, []).append(len(results))
             results.append(None)
-            valid.append(doc_id)
-        if valid:
-            for position, result in zip(positions, self._call(self._delete_many, collection, valid), strict=True):
-                results[position] = result
+        if positions:
+            unique = list(positions)
+            for doc_id, result in zip(unique, self._call(self._delete_many, collection, unique), strict=True):
+                for position in positions[doc_id]:
+                    results[position] = result.copy()
         return [result for result in results if result is not None]
 
     def find(
