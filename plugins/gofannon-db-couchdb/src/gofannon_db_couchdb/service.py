@@ -24,6 +24,7 @@ from typing import Any
 from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Server  # type: ignore[import-untyped]
 from gofannon_db import query
+from gofannon_db.codec import loads_doubles
 from gofannon_db.errors import ConfigurationError, DatabaseError, DocumentNotFound, RevisionConflict, error_for_status
 from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
@@ -159,7 +160,7 @@ class CouchDBDatabaseService(DatabaseService):
         else:  # pragma: no cover - programming error
             raise ValueError(method)
         raw = data.read() if data is not None else b""
-        return json.loads(raw) if raw else None
+        return loads_doubles(raw) if raw else None
 
     def _write(self, method: str, path: Sequence[str], body: Any = None, **params: Any) -> Any:
         """A write to ``path[0]``: if the database does not exist (404), create it and retry once."""
@@ -239,8 +240,18 @@ class CouchDBDatabaseService(DatabaseService):
         )
 
     def _save_conditional(self, collection: str, doc_id: str, body: Document, expected_rev: str) -> str:
-        if not REVISION_FORMAT.fullmatch(expected_rev):
-            raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r}.")
+        """Write over ``expected_rev`` only if it is the revision of a live document.
+
+        CouchDB keeps a deleted document as a tombstone and lets a write on top of the
+        tombstone's revision bring it back; pouchdb-server also accepts a made-up
+        revision for a deleted document. The contract has no revision to match for a
+        deleted document, so the current revision is asked first (one ``_all_docs``
+        request, which reports tombstones as deleted). The write itself stays atomic:
+        if the document changes or is deleted in between, ``expected_rev`` is no longer
+        a leaf of its revision tree and CouchDB refuses the write with 409.
+        """
+        if not REVISION_FORMAT.fullmatch(expected_rev) or self._live_revision(collection, doc_id) != expected_rev:
+            raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r} (changed or missing).")
         try:
             return self._put(collection, doc_id, body, expected_rev)
         except http.ResourceConflict as exc:
@@ -278,16 +289,23 @@ class CouchDBDatabaseService(DatabaseService):
                 raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
         raise RevisionConflict(f"Document {doc_id!r} kept changing under {_MAX_ATTEMPTS} attempts to delete it.")
 
+    def _live_revision(self, collection: str, doc_id: str) -> str | None:
+        """The current revision of a live document; ``None`` when absent or deleted (a tombstone)."""
+        return self._revisions_of(collection, [doc_id])[doc_id]
+
     def _delete_conditional(self, collection: str, doc_id: str, rev: str) -> None:
-        if REVISION_FORMAT.fullmatch(rev):
+        # Asked first for the same reason as in _save_conditional: a tombstone's revision is a
+        # leaf, and a delete "on top of it" would succeed for a document that does not exist.
+        current = self._live_revision(collection, doc_id)
+        if current == rev:
             try:
                 self._request("DELETE", [collection, doc_id], rev=rev)
-            except (http.ResourceConflict, http.ResourceNotFound, http.ServerError):
-                pass  # CouchDB answers 409 (stale), 404 (missing) or 400 (bad rev): tell them apart below
+            except (http.ResourceConflict, http.ResourceNotFound):
+                current = self._live_revision(collection, doc_id)  # changed or deleted meanwhile
             else:
                 self._revs.put(collection, doc_id, None)
                 return
-        if self._revisions_of(collection, [doc_id])[doc_id] is None:
+        if current is None:
             raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
         raise RevisionConflict(f"Document {doc_id!r} is not at revision {rev!r}.")
 
@@ -397,8 +415,14 @@ class CouchDBDatabaseService(DatabaseService):
         # Unconditional writes start from the remembered revision and are retried on conflict.
         revs: dict[int, str | None] = {}
         pending: list[int] = []
+        # Conditional writes must match a live document's revision, never a tombstone's (see
+        # _save_conditional): one _all_docs request for all of them.
+        conditional = [write.doc_id for write in writes if write.expected_rev is not None]
+        live = self._revisions_of(collection, conditional) if conditional else {}
         for index, write in enumerate(writes):
-            if write.expected_rev is not None and not REVISION_FORMAT.fullmatch(write.expected_rev):
+            if write.expected_rev is not None and (
+                not REVISION_FORMAT.fullmatch(write.expected_rev) or live[write.doc_id] != write.expected_rev
+            ):
                 error = RevisionConflict(f"Document {write.doc_id!r} is not at revision {write.expected_rev!r}.")
                 results[index] = bulk_error(write.doc_id, error)
                 continue
