@@ -245,12 +245,14 @@ class CouchDBDatabaseService(DatabaseService):
         CouchDB keeps a deleted document as a tombstone and lets a write on top of the
         tombstone's revision bring it back; pouchdb-server also accepts a made-up
         revision for a deleted document. The contract has no revision to match for a
-        deleted document, so the current revision is asked first (one ``_all_docs``
-        request, which reports tombstones as deleted). The write itself stays atomic:
-        if the document changes or is deleted in between, ``expected_rev`` is no longer
-        a leaf of its revision tree and CouchDB refuses the write with 409.
+        deleted document, so a revision this process has not seen on a live document
+        is checked first (one ``_all_docs`` request, which reports tombstones as
+        deleted). One it has seen (the usual read-modify-write) needs no check: if the
+        document was changed or deleted since, that revision is no longer a leaf of its
+        revision tree and CouchDB refuses the write with 409. The same holds between
+        the check and the write, so the write stays atomic.
         """
-        if not REVISION_FORMAT.fullmatch(expected_rev) or self._live_revision(collection, doc_id) != expected_rev:
+        if not self._may_be_live(collection, doc_id, expected_rev):
             raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r} (changed or missing).")
         try:
             return self._put(collection, doc_id, body, expected_rev)
@@ -293,10 +295,21 @@ class CouchDBDatabaseService(DatabaseService):
         """The current revision of a live document; ``None`` when absent or deleted (a tombstone)."""
         return self._revisions_of(collection, [doc_id])[doc_id]
 
+    def _may_be_live(self, collection: str, doc_id: str, rev: str) -> bool:
+        """False when ``rev`` is surely not a live document's revision; True when a write may try it.
+
+        A revision this process last saw on the live document cannot be a tombstone's
+        (see :meth:`_save_conditional`); any other is looked up.
+        """
+        if not REVISION_FORMAT.fullmatch(rev):
+            return False
+        return self._revs.get(collection, doc_id) == rev or self._live_revision(collection, doc_id) == rev
+
     def _delete_conditional(self, collection: str, doc_id: str, rev: str) -> None:
-        # Asked first for the same reason as in _save_conditional: a tombstone's revision is a
-        # leaf, and a delete "on top of it" would succeed for a document that does not exist.
-        current = self._live_revision(collection, doc_id)
+        # Checked as in _save_conditional: a tombstone's revision is a leaf, and a delete "on top
+        # of it" would succeed for a document that does not exist.
+        seen = REVISION_FORMAT.fullmatch(rev) is not None and self._revs.get(collection, doc_id) == rev
+        current = rev if seen else self._live_revision(collection, doc_id)
         if current == rev:
             try:
                 self._request("DELETE", [collection, doc_id], rev=rev)
@@ -416,12 +429,17 @@ class CouchDBDatabaseService(DatabaseService):
         revs: dict[int, str | None] = {}
         pending: list[int] = []
         # Conditional writes must match a live document's revision, never a tombstone's (see
-        # _save_conditional): one _all_docs request for all of them.
-        conditional = [write.doc_id for write in writes if write.expected_rev is not None]
-        live = self._revisions_of(collection, conditional) if conditional else {}
+        # _save_conditional): one _all_docs request for those whose revision this process has not seen.
+        unseen = [
+            write.doc_id
+            for write in writes
+            if write.expected_rev is not None and self._revs.get(collection, write.doc_id) != write.expected_rev
+        ]
+        live = self._revisions_of(collection, unseen) if unseen else {}
         for index, write in enumerate(writes):
             if write.expected_rev is not None and (
-                not REVISION_FORMAT.fullmatch(write.expected_rev) or live[write.doc_id] != write.expected_rev
+                not REVISION_FORMAT.fullmatch(write.expected_rev)
+                or live.get(write.doc_id, write.expected_rev) != write.expected_rev
             ):
                 error = RevisionConflict(f"Document {write.doc_id!r} is not at revision {write.expected_rev!r}.")
                 results[index] = bulk_error(write.doc_id, error)
