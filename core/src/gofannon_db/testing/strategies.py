@@ -15,6 +15,7 @@ fast; nesting still reaches the contract's full depth of 20 through single chain
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -71,11 +72,13 @@ _EDGE_FLOATS = (
 _EDGE_INTS = (0, 1, -1, MAX_SAFE_INTEGER, -MAX_SAFE_INTEGER, MAX_SAFE_INTEGER - 1, 2**31, -(2**31) - 1, 2**32)
 
 
+@functools.cache
 def integers() -> st.SearchStrategy[int]:
     """Ints the contract allows: within ±(2**53 - 1), with the bounds themselves often."""
     return st.one_of(st.sampled_from(_EDGE_INTS), st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER))
 
 
+@functools.cache
 def floats() -> st.SearchStrategy[float]:
     """Finite floats: subnormal, tiny, huge, integral (also beyond 2**53, which doubles-only servers mangle)."""
     return st.one_of(
@@ -85,11 +88,13 @@ def floats() -> st.SearchStrategy[float]:
     )
 
 
+@functools.cache
 def strings(max_size: int = 20) -> st.SearchStrategy[str]:
     """Valid Unicode text (no lone surrogates), NUL, quotes and emoji included."""
     return st.text(_UNICODE, max_size=max_size)
 
 
+@functools.cache
 def scalars() -> st.SearchStrategy[Any]:
     """``None``, booleans, ints, floats and strings; the edge values of each often."""
     return st.one_of(
@@ -124,54 +129,73 @@ AWKWARD_KEYS = (
 """Keys that mean something to some server's field paths or query syntax; drawn often."""
 
 
+@functools.cache
 def keys(max_size: int = 12) -> st.SearchStrategy[str]:
     """Keys valid at any depth: non-empty, not ``__name__``; dots, quotes, backslashes, spaces, Unicode."""
     drawn = st.text(_KEY_CHARS, min_size=1, max_size=max_size).filter(lambda key: not _is_reserved_key(key))
     return st.one_of(st.sampled_from(AWKWARD_KEYS), drawn)
 
 
+@functools.cache
 def top_level_keys(max_size: int = 12) -> st.SearchStrategy[str]:
     """Keys valid at the top of a document: also not starting with ``_``."""
     return keys(max_size).filter(lambda key: not key.startswith("_"))
 
 
+@functools.cache
 def field_keys(max_size: int = 12) -> st.SearchStrategy[str]:
     """Keys a ``find`` selector can address: a dotted path splits on ``.``, so these have none."""
     return keys(max_size).filter(lambda key: "." not in key)
 
 
-@st.composite
-def _chain(draw: st.DrawFn, levels: int, leaf: st.SearchStrategy[Any]) -> Any:
-    """``levels`` single-child containers (maps and lists, mixed) around one leaf: depth at a small size."""
-    value = draw(leaf)
-    for kind in draw(st.lists(st.booleans(), min_size=levels, max_size=levels)):
-        value = {draw(keys(4)): value} if kind else [value]
+@functools.cache
+def _ints(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+@functools.cache
+def _unique_keys(max_size: int, top_level: bool) -> st.SearchStrategy[list[str]]:
+    return st.lists(top_level_keys() if top_level else keys(), max_size=max_size, unique=True)
+
+
+_KINDS = st.sampled_from(("scalar", "scalar", "list", "map", "chain"))
+
+
+def _draw_chain(draw: st.DrawFn, levels: int) -> Any:
+    """``levels`` single-child containers (maps and lists, mixed) around one scalar: depth at a small size."""
+    value = draw(scalars())
+    for _ in range(levels):
+        value = {draw(keys(4)): value} if draw(st.booleans()) else [value]
     return value
 
 
-@st.composite
-def _tree(draw: st.DrawFn, levels: int, budget: list[int], key: st.SearchStrategy[str]) -> Any:
-    """A value with at most ``levels`` nested containers and at most ``budget[0]`` leaves overall."""
-    if levels <= 0 or budget[0] <= 1:
-        budget[0] -= 1
-        return draw(scalars())
-    kind = draw(st.sampled_from(("scalar", "scalar", "list", "map", "chain")))
+def _draw_tree(draw: st.DrawFn, levels: int, budget: list[int]) -> Any:
+    """A value with at most ``levels`` nested containers, spending ``budget[0]`` leaves overall.
+
+    Plain recursion over cached strategies: building strategies per draw costs more
+    than drawing from them.
+    """
+    kind = "scalar" if levels <= 0 or budget[0] <= 1 else draw(_KINDS)
     if kind == "scalar":
         budget[0] -= 1
         return draw(scalars())
     if kind == "chain":
         budget[0] -= 1
-        return draw(_chain(draw(st.integers(1, levels)), scalars()))
-    size = draw(st.integers(0, min(4, budget[0])))
+        return _draw_chain(draw, draw(_ints(1, levels)))
+    size = draw(_ints(0, min(4, budget[0])))
     if kind == "list":
-        return [draw(_tree(levels - 1, budget, keys())) for _ in range(size)]
-    names = draw(st.lists(key, max_size=size, unique=True))
-    return {name: draw(_tree(levels - 1, budget, keys())) for name in names}
+        return [_draw_tree(draw, levels - 1, budget) for _ in range(size)]
+    return {name: _draw_tree(draw, levels - 1, budget) for name in draw(_unique_keys(size, False))}
 
 
 def json_values(*, max_depth: int = MAX_DEPTH - 1, max_leaves: int = 8) -> st.SearchStrategy[Any]:
     """Any JSON value with at most ``max_depth`` nested containers (lists of lists included)."""
-    return st.integers(1, max_leaves).flatmap(lambda leaves: _tree(max_depth, [leaves], keys()))
+
+    @st.composite
+    def values(draw: st.DrawFn) -> Any:
+        return _draw_tree(draw, max_depth, [draw(_ints(1, max_leaves))])
+
+    return values()
 
 
 @st.composite
@@ -180,11 +204,12 @@ def documents(draw: st.DrawFn, *, max_depth: int = MAX_DEPTH, max_leaves: int = 
 
     ``max_leaves`` is the size budget: scalars in the whole document, roughly.
     """
-    budget = [draw(st.integers(0, max_leaves))]
-    names = draw(st.lists(top_level_keys(), max_size=min(5, budget[0]), unique=True))
-    return {name: draw(_tree(max_depth - 1, budget, keys())) for name in names}
+    budget = [draw(_ints(0, max_leaves))]
+    names = draw(_unique_keys(min(5, budget[0]), True))
+    return {name: _draw_tree(draw, max_depth - 1, budget) for name in names}
 
 
+@functools.cache
 def doc_ids(max_size: int = 16) -> st.SearchStrategy[str]:
     """Valid document ids: spaces, ``+ % ? # : @ &``, any Unicode; never ``/``, controls, ``_`` first, ``.``/``..``."""
     alphabet = st.one_of(
@@ -201,6 +226,7 @@ def _valid_id(doc_id: str) -> bool:
     return True
 
 
+@functools.cache
 def collection_names() -> st.SearchStrategy[str]:
     """Valid collection names (``[a-z][a-z0-9_-]{2,62}``)."""
     return st.from_regex(r"[a-z][a-z0-9_-]{2,20}", fullmatch=True)
