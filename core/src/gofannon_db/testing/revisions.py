@@ -84,6 +84,20 @@ class RevisionTests(SuiteBase):
             service.delete(collection, "doc", rev=rev)
         assert service.count(collection) == 0
 
+    @pytest.mark.parametrize("key", ["\r", "car\rriage", "line\nfeed", "dot.ted", "`tick`"])
+    def test_conditional_writes_replace_fields_with_awkward_names(
+        self, service: DatabaseService, collection: str, key: str
+    ) -> None:
+        """Found by the model-based test: Firestore's emulator dropped a field named with ``\\r`` on update."""
+        rev = service.save(collection, "doc", {"old": 1, "gone": key})["rev"]
+        rev = service.save(collection, "doc", {"_rev": rev, key: 1, "m": {key: 2}})["rev"]
+        assert self.body(service.get(collection, "doc")) == {key: 1, "m": {key: 2}}
+        [result] = service.save_many(collection, [{"_id": "doc", "_rev": rev, key: 3}])
+        assert result["ok"]
+        assert self.body(service.get(collection, "doc")) == {key: 3}
+        service.save(collection, "doc", {"_rev": result["rev"], "plain": True})
+        assert self.body(service.get(collection, "doc")) == {"plain": True}
+
     @pytest.mark.parametrize("rev", ["", 12, None, ["1-a"]])
     def test_malformed_rev_is_400(self, service: DatabaseService, collection: str, rev: object) -> None:
         with pytest.raises(InvalidDocument) as excinfo:

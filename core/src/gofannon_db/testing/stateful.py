@@ -173,7 +173,8 @@ class ContractMachine(RuleBasedStateMachine):
     def _pick_id(self, data: st.DataObject) -> str:
         """An id from the pool; half the time one that exists, so reads and conditional writes have work."""
         present = [doc_id for doc_id in self.ids if doc_id in self.model.docs]
-        pool = present if present and data.draw(st.booleans(), label="existing") else self.ids
+        existing: bool = bool(present) and data.draw(st.booleans(), label="existing")
+        pool = present if existing else self.ids
         return data.draw(st.sampled_from(pool), label="doc_id")
 
     def _pick_rev(self, data: st.DataObject, doc_id: str, kind: str) -> str | None:

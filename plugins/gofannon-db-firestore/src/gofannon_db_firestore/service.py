@@ -159,6 +159,24 @@ class FirestoreDatabaseService(DatabaseService):
                 updates[FieldPath(key).to_api_repr()] = DELETE_FIELD
         return updates
 
+    def _replace_in_transaction(
+        self, ref: DocumentReference, doc_id: str, fields: dict[str, Any], expected_rev: str
+    ) -> None:
+        """Check the revision and ``set`` the whole document in one transaction.
+
+        For documents :func:`_maskable` rejects: costs a transaction (begin, read,
+        commit) instead of one conditional ``update``, so it is kept for them.
+        """
+        from google.cloud.firestore_v1.transaction import transactional
+
+        @transactional
+        def replace(transaction: Any) -> None:
+            snapshot = ref.get(transaction=transaction, **self._rpc)
+            self._check_revision(snapshot, doc_id, expected_rev)
+            transaction.set(ref, fields)
+
+        replace(self._client.transaction())
+
     def _get_snapshots(self, collection: str, doc_ids: list[str]) -> dict[str, DocumentSnapshot]:
         """Snapshots by id, :data:`BATCH_READS` per BatchGetDocuments, a few requests in flight."""
         base = self._collection(collection)
@@ -188,6 +206,9 @@ class FirestoreDatabaseService(DatabaseService):
             return rev
         snapshot = ref.get(**self._rpc)
         self._check_revision(snapshot, doc_id, expected_rev)
+        if not _maskable(fields, snapshot):
+            self._replace_in_transaction(ref, doc_id, fields, expected_rev)
+            return rev
         option = self._client.write_option(last_update_time=snapshot.update_time)
         try:
             ref.update(self._replacement(fields, snapshot), option=option, **self._rpc)
@@ -411,6 +432,14 @@ class FirestoreDatabaseService(DatabaseService):
             except RevisionConflict as conflict:
                 results[index] = bulk_error(write.doc_id, conflict)
                 continue
+            if not _maskable(fields, snapshot):
+                try:
+                    self._replace_in_transaction(ref, write.doc_id, fields, write.expected_rev)
+                except RevisionConflict as conflict:
+                    results[index] = bulk_error(write.doc_id, conflict)
+                else:
+                    results[index] = bulk_ok(write.doc_id, revs[index])
+                continue
             option = self._client.write_option(last_update_time=snapshot.update_time)
             pending.append((index, _Write("update", ref, self._replacement(fields, snapshot), option)))
         for index, code, message in self._batch_write(pending):
@@ -502,6 +531,16 @@ def _is_doc_id(value: object) -> bool:
 
 
 _CR = "\r"
+
+
+def _maskable(fields: dict[str, Any], snapshot: DocumentSnapshot) -> bool:
+    """Whether ``update()`` with a field mask can turn the stored document into ``fields``.
+
+    The emulator drops a top-level field whose name holds a carriage return when the
+    mask names it (it never matches such a path in a query either; found by the
+    model-based test), so such documents are replaced whole.
+    """
+    return not any(_CR in key for key in (*fields, *(snapshot.to_dict() or {})))
 
 
 def _projection(fields: list[str]) -> list[str]:
