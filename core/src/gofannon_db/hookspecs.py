@@ -1,5 +1,9 @@
 """The hook a gofannon-db plugin implements. This module is the whole plugin API.
 
+``gofannon-db new-plugin NAME`` writes a ready-to-edit distribution with this hook, its
+options and a service skeleton; docs/writing-a-backend.md is the guide, and
+:mod:`gofannon_db.toolkit` gathers the helpers a backend needs.
+
 A plugin is a module named by an entry point in the ``gofannon_db`` group of its
 distribution's metadata::
 
@@ -10,6 +14,8 @@ distribution's metadata::
     # gofannon_db_mystore/plugin.py -- keep it light: no SDK import at module level
     from gofannon_db.hookspecs import hookimpl
     from gofannon_db.provider import Option, Provider
+
+    GOFANNON_DB_API = 1  # the API_VERSION this plugin was written for
 
     def _create(settings):
         from gofannon_db_mystore.service import MyStoreService  # the SDK is imported here
@@ -29,10 +35,25 @@ import pluggy
 
 from .provider import Provider
 
-__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+__all__ = ["API_VERSION", "API_VERSION_ATTRIBUTE", "PROJECT_NAME", "hookimpl", "hookspec"]
 
 PROJECT_NAME = "gofannon_db"
 """The pluggy project name, and the entry-point group plugins register under."""
+
+API_VERSION = 1
+"""The plugin API this core implements: this hook, :class:`~gofannon_db.provider.Provider` and
+:class:`~gofannon_db.service.DatabaseService`'s hooks. It goes up only when a change breaks plugins
+written for the previous one; adding an optional hook or setting does not change it.
+
+A plugin states the version it was written for as a module-level constant named by
+:data:`API_VERSION_ATTRIBUTE` (``GOFANNON_DB_API = 1``), as a literal, not by importing this one.
+Discovery refuses a plugin that states another version, naming the plugin, its distribution and
+what to upgrade; the other providers keep working. A plugin that states none is taken to be
+written for version 1, the API as it was before versions were stated.
+"""
+
+API_VERSION_ATTRIBUTE = "GOFANNON_DB_API"
+"""The module-level name under which a plugin states the API version it was written for."""
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
@@ -45,4 +66,8 @@ def gofannon_db_providers() -> Sequence[Provider]:  # type: ignore[empty-body]
     Called once per process, when providers are first discovered. Return
     :class:`~gofannon_db.provider.Provider` objects whose ``create`` imports the
     backend's SDK lazily; importing the plugin module must not import it.
+
+    The core honours each :class:`~gofannon_db.provider.Option`: ``create`` receives
+    settings with the declared defaults filled in, is not called while a required option
+    is unset, and the values of secret options are masked in every message.
     """

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from .bulk import BulkTests
+from .closing import ClosingTests
 from .crud import CrudTests
+from .keys import AwkwardKeyTests
 from .lifecycle import CollectionTests
+from .messages import MessageTests
 from .names import NameTests
 from .queries import QueryTests
 from .revisions import RevisionTests
@@ -15,7 +18,17 @@ __all__ = ["ConformanceSuite"]
 
 
 class ConformanceSuite(
-    CrudTests, ValueTests, NameTests, RevisionTests, BulkTests, QueryTests, CollectionTests, StatefulTests
+    CrudTests,
+    ValueTests,
+    NameTests,
+    RevisionTests,
+    MessageTests,
+    BulkTests,
+    QueryTests,
+    AwkwardKeyTests,
+    CollectionTests,
+    ClosingTests,
+    StatefulTests,
 ):
     """Every rule of the contract. Subclass it and supply ``service`` and ``prefixed_service``.
 

@@ -25,7 +25,14 @@ from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Server  # type: ignore[import-untyped]
 from gofannon_db import query
 from gofannon_db.codec import loads_doubles
-from gofannon_db.errors import ConfigurationError, DatabaseError, DocumentNotFound, RevisionConflict, error_for_status
+from gofannon_db.errors import (
+    ConfigurationError,
+    DatabaseError,
+    DocumentNotFound,
+    already_exists,
+    error_for_status,
+    revision_conflict,
+)
 from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 
@@ -235,9 +242,7 @@ class CouchDBDatabaseService(DatabaseService):
                 # current revision and write over it; the caller's body is never dropped.
                 rev = self._revisions_of(collection, [doc_id])[doc_id]
                 _backoff(attempt)
-        raise RevisionConflict(
-            f"Document {doc_id!r} kept changing under {_MAX_ATTEMPTS} attempts to save it; try again."
-        )
+        raise revision_conflict(doc_id)
 
     def _save_conditional(self, collection: str, doc_id: str, body: Document, expected_rev: str) -> str:
         """Write over ``expected_rev`` only if it is the revision of a live document.
@@ -253,23 +258,21 @@ class CouchDBDatabaseService(DatabaseService):
         the check and the write, so the write stays atomic.
         """
         if not self._may_be_live(collection, doc_id, expected_rev):
-            raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r} (changed or missing).")
+            raise revision_conflict(doc_id, expected_rev)
         try:
             return self._put(collection, doc_id, body, expected_rev)
         except http.ResourceConflict as exc:
-            raise RevisionConflict(
-                f"Document {doc_id!r} is not at revision {expected_rev!r} (changed or missing)."
-            ) from exc
+            raise revision_conflict(doc_id, expected_rev) from exc
         except http.ServerError as exc:
             if http_status_of(exc) == 400 and "rev" in server_reason(exc):
-                raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r}.") from exc
+                raise revision_conflict(doc_id, expected_rev) from exc
             raise
 
     def _create(self, collection: str, doc_id: str, body: Document) -> str:
         try:
             return self._put(collection, doc_id, body, None)
         except http.ResourceConflict as exc:
-            raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.") from exc
+            raise already_exists(doc_id) from exc
 
     def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
         if rev is not None:
@@ -289,7 +292,7 @@ class CouchDBDatabaseService(DatabaseService):
             if current is None:
                 self._revs.put(collection, doc_id, None)
                 raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
-        raise RevisionConflict(f"Document {doc_id!r} kept changing under {_MAX_ATTEMPTS} attempts to delete it.")
+        raise revision_conflict(doc_id)
 
     def _live_revision(self, collection: str, doc_id: str) -> str | None:
         """The current revision of a live document; ``None`` when absent or deleted (a tombstone)."""
@@ -320,7 +323,7 @@ class CouchDBDatabaseService(DatabaseService):
                 return
         if current is None:
             raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
-        raise RevisionConflict(f"Document {doc_id!r} is not at revision {rev!r}.")
+        raise revision_conflict(doc_id, rev)
 
     # ------------------------------------------------------------------ listing
 
@@ -414,12 +417,12 @@ class CouchDBDatabaseService(DatabaseService):
         return results
 
     @staticmethod
-    def _bulk_failure(doc_id: str, answer: dict[str, Any]) -> BulkResult:
+    def _bulk_failure(doc_id: str, answer: dict[str, Any], expected_rev: str | None = None) -> BulkResult:
         name = str(answer.get("error", "unknown_error"))
         reason = str(answer.get("reason", ""))
         status = STATUS_BY_ERROR_NAME.get(name, 500)
-        if status == 412:
-            status = 409
+        if status in (409, 412):  # one wording on every backend, never the server's
+            return bulk_error(doc_id, revision_conflict(doc_id, expected_rev))
         error = error_for_status(status, f"Document {doc_id!r}: {name}{': ' + reason if reason else ''}.")
         return bulk_error(doc_id, error)
 
@@ -441,7 +444,7 @@ class CouchDBDatabaseService(DatabaseService):
                 not REVISION_FORMAT.fullmatch(write.expected_rev)
                 or live.get(write.doc_id, write.expected_rev) != write.expected_rev
             ):
-                error = RevisionConflict(f"Document {write.doc_id!r} is not at revision {write.expected_rev!r}.")
+                error = revision_conflict(write.doc_id, write.expected_rev)
                 results[index] = bulk_error(write.doc_id, error)
                 continue
             revs[index] = write.expected_rev or self._revs.get(collection, write.doc_id)
@@ -465,7 +468,7 @@ class CouchDBDatabaseService(DatabaseService):
                 elif answer.get("error") == "conflict" and write.expected_rev is None:
                     retry.append(index)
                 else:
-                    results[index] = self._bulk_failure(write.doc_id, answer)
+                    results[index] = self._bulk_failure(write.doc_id, answer, write.expected_rev)
             if retry:
                 current = self._revisions_of(collection, [writes[index].doc_id for index in retry])
                 for index in retry:
@@ -473,7 +476,7 @@ class CouchDBDatabaseService(DatabaseService):
                 _backoff(attempt)
             pending = retry
         for index in pending:
-            error = RevisionConflict(f"Document {writes[index].doc_id!r} kept changing; try again.")
+            error = revision_conflict(writes[index].doc_id)
             results[index] = bulk_error(writes[index].doc_id, error)
         return [result for result in results if result is not None]
 
@@ -505,7 +508,7 @@ class CouchDBDatabaseService(DatabaseService):
             _backoff(attempt)
         for doc_id in pending:
             if doc_id not in results:
-                results[doc_id] = bulk_error(doc_id, RevisionConflict(f"Document {doc_id!r} kept changing; try again."))
+                results[doc_id] = bulk_error(doc_id, revision_conflict(doc_id))
         return [results[doc_id] for doc_id in doc_ids]
 
     # ------------------------------------------------------------------ queries
@@ -523,7 +526,8 @@ class CouchDBDatabaseService(DatabaseService):
         rules and projected by the core, so the semantics are exactly the contract's
         whatever the server's Mango dialect does with edge cases.
         """
-        mango: dict[str, Any] = {path: {"$eq": value} for path, value in selector.items()}
+        # A path Mango cannot spell is left to the check below (the server returns more, never less).
+        mango: dict[str, Any] = {path: {"$eq": value} for path, value in selector.items() if _mango_can_name(path)}
         if self._unbounded_ranges_are_cut():
             mango["_id"] = {**mango.get("_id", {}), "$lte": _PAST_EVERY_ID_IN_JS_ORDER}
         elif not mango:
@@ -531,7 +535,8 @@ class CouchDBDatabaseService(DatabaseService):
         request: dict[str, Any] = {"selector": mango}
         if fields is not None:
             roots = {"_id", *(path.split(".")[0] for path in [*fields, *selector])}
-            request["fields"] = sorted(roots)
+            if all(_mango_can_name(root) for root in roots):
+                request["fields"] = sorted(roots)
         found: list[Document] = []
         skip = 0
         bookmark: str | None = None
@@ -567,6 +572,9 @@ class CouchDBDatabaseService(DatabaseService):
         return found
 
     def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
+        fields = [field for field in fields if _mango_can_name(field)]
+        if not fields:
+            return  # an index is an optimisation; find still answers through the check on the client
         body: dict[str, Any] = {"index": {"fields": fields}, "type": "json"}
         if index_name is not None:
             body["name"] = index_name
@@ -602,3 +610,14 @@ class CouchDBDatabaseService(DatabaseService):
 
     def _translate_error(self, exc: Exception) -> DatabaseError:
         return translate(exc, url=self._config.url, timeout=self._config.timeout, user=self._config.user)
+
+
+def _mango_can_name(path: str) -> bool:
+    """Whether Mango reads this dotted path as we mean it.
+
+    Mango treats a backslash before ``.`` or ``$`` as an escape, so a key ending in a
+    backslash cannot be written in its field syntax the same way on every server
+    (pouchdb-server has no escape for the backslash itself). Such paths are filtered on
+    the client instead.
+    """
+    return "\\" not in path
