@@ -139,7 +139,8 @@ def validate_document(doc: object, doc_id: str) -> dict[str, Any]:
         if key.startswith("_") and key not in _TOP_LEVEL_META:
             raise InvalidDocument(f"Top-level key {key!r} is reserved: only _id and _rev may start with '_'.", path=key)
         checked = _check_key(key, ())
-        body[checked] = _copy_value(value, ((), key), 2, _extend(-1, checked, ()))
+        bound = 2 + 4 * len(checked)
+        body[checked] = _copy_value(value, ((), key), 2, bound if bound <= MAX_FIELD_PATH_BYTES else _exact(((), key)))
     return body
 
 
@@ -157,11 +158,16 @@ def _segment_bytes(key: str) -> int:
     return len(key.encode("utf-8")) + 2 + key.count("`") + key.count("\\")
 
 
-def _extend(length: int, key: str, parent: _Path) -> int:
-    """The field-path length of ``key`` under a parent path of ``length`` bytes; refuse it when too long."""
-    length += 1 + _segment_bytes(key)
+def _exact(chain: _Path) -> int:
+    """The exact field-path length of ``chain``, when the cheap bound passed the limit; refuse it if too long.
+
+    The walk carries an upper bound (4 bytes a character, 2 backquotes and a dot a key),
+    so this runs only for paths that may be too long: typical documents never pay for it.
+    """
+    parts = _parts(chain)
+    length = field_path_bytes(tuple(part for part in parts if isinstance(part, str)))
     if length > MAX_FIELD_PATH_BYTES:
-        where = format_path((*_parts(parent), key))
+        where = format_path(parts)
         raise InvalidDocument(
             f"Field path {where} is {length} UTF-8 bytes as Firestore writes a field path; "
             f"every backend accepts at most {MAX_FIELD_PATH_BYTES}.",
@@ -208,7 +214,7 @@ def _check_key(key: object, parent: _Path) -> str:
 
 
 def _copy_value(value: Any, path: _Path, depth: int, length: int) -> Any:
-    """A checked copy of ``value``; ``length`` is its field path's size (lists add no key to it)."""
+    """A checked copy of ``value``; ``length`` bounds its field path's size from above (lists add no key)."""
     # Exact types first: they are nearly every value and need no conversion.
     kind = type(value)
     if kind is str:
@@ -225,7 +231,12 @@ def _copy_value(value: Any, path: _Path, depth: int, length: int) -> Any:
         if kind is list:
             return [_copy_value(item, (path, index), depth + 1, length) for index, item in enumerate(value)]
         return {
-            _check_key(key, path): _copy_value(item, (path, key), depth + 1, _extend(length, key, path))
+            _check_key(key, path): _copy_value(
+                item,
+                (path, key),
+                depth + 1,
+                bound if (bound := length + 3 + 4 * len(key)) <= MAX_FIELD_PATH_BYTES else _exact((path, key)),
+            )
             for key, item in value.items()
         }
     if kind is float:
