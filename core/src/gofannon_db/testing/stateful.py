@@ -354,13 +354,19 @@ class ContractMachine(RuleBasedStateMachine):
             self._check_doc(doc, doc["_id"], what)
 
     @rule(page_size=st.integers(1, 4))
-    def iter_all_and_count(self, page_size: int) -> None:
-        """Stream the collection in small pages, then count it: both must agree with the model."""
+    def list_and_count(self, page_size: int) -> None:
+        """Stream the collection in small pages, list it whole, count it: all must agree with the model."""
         docs = list(self.service.iter_all(self.collection, page_size=page_size))
         ids: list[str] = [doc["_id"] for doc in docs]
         assert sorted(ids) == sorted(self.model.docs), f"iter_all: {sorted(ids)!r}, model {sorted(self.model.docs)!r}"
         for doc in docs:
             self._check_doc(doc, doc["_id"], f"iter_all page_size={page_size}")
+        listed = {doc["_id"]: doc for doc in self.service.list_all(self.collection)}
+        assert sorted(listed) == sorted(self.model.docs), (
+            f"list_all: {sorted(listed)!r}, model {sorted(self.model.docs)!r}"
+        )
+        for doc_id, doc in listed.items():
+            self._check_doc(doc, doc_id, "list_all")
         assert self.service.count(self.collection) == len(self.model.docs), "count differs from the model"
 
 
