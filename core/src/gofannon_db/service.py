@@ -381,7 +381,10 @@ class DatabaseService(abc.ABC):
         return results
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
-        """One result per id, in input order; a missing document is ``bulk_ok(doc_id, None)``."""
+        """One result per id, in input order; a missing document is ``bulk_ok(doc_id, None)``.
+
+        The ids are distinct: the core folds repeated ones before calling this.
+        """
         results: list[BulkResult] = []
         for doc_id in doc_ids:
             try:
