@@ -125,6 +125,11 @@ class _Singleton(Generic[_S]):
             self._current = (key, service)
             return service
 
+    def peek(self) -> _S | None:
+        """The service if it exists (a plain read: no lock, no creation)."""
+        current = self._current
+        return None if current is None else current[1]
+
     def pop(self) -> _S | None:
         with self._lock:
             current, self._current = self._current, None

@@ -12,10 +12,19 @@ module of the core that imports FastAPI, so ``import gofannon_db`` works without
     @app.get("/agents/{agent_id}")
     def read_agent(agent_id: str, db: Database) -> dict:
         return db.get("agents", agent_id)  # a missing agent becomes a 404
+
+In ``async def`` routes use the async twin, so the event loop never waits on the database::
+
+    from gofannon_db.fastapi import AsyncDatabase
+
+    @app.get("/agents/{agent_id}")
+    async def read_agent(agent_id: str, db: AsyncDatabase) -> dict:
+        return await db.get("agents", agent_id)
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
@@ -29,16 +38,20 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
         f"gofannon_db.fastapi needs FastAPI ({exc}); install it with: pip install 'gofannon-db[fastapi]'"
     ) from exc
 
+from . import factory
+from .aio import AsyncDatabaseService
 from .errors import DatabaseError
 from .factory import get_database_service
 from .service import DatabaseService
 
 __all__ = [
     "EXCEPTION_HANDLERS",
+    "AsyncDatabase",
     "Database",
     "SafeJSONResponse",
     "add_exception_handlers",
     "database_error_handler",
+    "get_async_db",
     "get_db",
 ]
 
@@ -54,6 +67,24 @@ def get_db() -> DatabaseService:
 
 Database = Annotated[DatabaseService, Depends(get_db)]
 """Shorthand for a route parameter: ``def route(db: Database)``."""
+
+
+async def get_async_db() -> AsyncDatabaseService:
+    """The process-wide async service configured by the environment, for ``async def`` routes.
+
+    An ``async def`` dependency, so FastAPI calls it on the loop with no thread hop. The
+    first call builds the service in a thread (a provider's constructor may read
+    credentials); later ones return it at once. Tests can swap it with
+    ``app.dependency_overrides[get_async_db] = ...``.
+    """
+    service = factory._async.peek()
+    if service is None:
+        service = await asyncio.to_thread(factory.get_async_database_service)
+    return service
+
+
+AsyncDatabase = Annotated[AsyncDatabaseService, Depends(get_async_db)]
+"""Shorthand for an ``async def`` route parameter: ``async def route(db: AsyncDatabase)``."""
 
 
 class SafeJSONResponse(JSONResponse):
