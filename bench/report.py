@@ -223,6 +223,10 @@ def render(results: Results) -> str:
             ),
             "",
         ]
+    if results.async_markdown or results.async_note:
+        from .async_latency import SECTION
+
+        out += [SECTION, "", results.async_markdown or f"_Not measured in this run: {results.async_note}_", ""]
     failed = [backend for backend in results.backends if backend.error]
     if failed:
         out += ["## Backends that could not be measured", ""]
