@@ -163,6 +163,26 @@ def test_async_with_closes_once_and_later_calls_fail_clearly() -> None:
     assert "GatedMemory" in repr(db)
 
 
+def test_close_lets_a_running_call_finish_before_it_closes_the_backend() -> None:
+    backend = GatedMemory()
+
+    async def main() -> None:
+        db = AsyncDatabaseService(backend, max_workers=2)
+        writing = asyncio.create_task(db.save("things", "doc", {"v": 1}))
+        await asyncio.to_thread(entered, backend, 1)
+        closing = asyncio.create_task(db.close())
+        await asyncio.sleep(0.05)
+        assert not closing.done()
+        assert backend.closed == 0
+        backend.gate.set()
+        assert (await writing)["id"] == "doc"
+        await closing
+        assert backend.closed == 1
+        assert backend.finished.is_set()
+
+    asyncio.run(main())
+
+
 def test_calls_see_the_callers_context_variables() -> None:
     request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="none")
     seen: list[str] = []

@@ -167,17 +167,20 @@ class AsyncDatabaseService:
         return self._service.document_size(db_name, doc_id, doc)
 
     async def close(self) -> None:
-        """Close the backend's connections (in a worker) and let the workers go. Idempotent.
+        """Let the calls already queued or running finish, then close the backend's connections. Idempotent.
 
-        Calls already running finish first; later calls raise :class:`BackendUnavailable`.
+        Both waits happen in a thread, never on the loop. Calls made after ``close``
+        raise :class:`BackendUnavailable`.
         """
         with self._close_lock:
             if self._closed:
                 return
             self._closed = True
-            closing = self._pool.submit(self._service.close)
-            self._pool.shutdown(wait=False)
-        await asyncio.wrap_future(closing)
+        await asyncio.to_thread(self._drain_and_close)
+
+    def _drain_and_close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self._service.close()
 
     async def __aenter__(self: _A) -> _A:
         return self
