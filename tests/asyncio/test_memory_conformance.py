@@ -7,8 +7,7 @@ from collections.abc import Iterator
 import pytest
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.testing import ConformanceSuite
-
-from tests.asyncio.facade import SyncFacade, async_twin
+from gofannon_db.testing.aio import SyncFacade, async_twin
 
 
 class TestAsyncMemoryConformance(ConformanceSuite):

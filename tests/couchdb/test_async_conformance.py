@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from gofannon_db.testing.aio import SyncFacade, async_twin
 from gofannon_db_couchdb.service import CouchDBDatabaseService
 
-from tests.asyncio.facade import SyncFacade, async_twin
 from tests.couchdb import test_conformance
 from tests.servers.couchdb import CouchDBServer
 

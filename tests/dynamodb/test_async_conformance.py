@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from gofannon_db.testing.aio import SyncFacade, async_twin
 
-from tests.asyncio.facade import SyncFacade, async_twin
 from tests.dynamodb import test_conformance
 from tests.servers.dynamodb import DynamoDBServer
 

@@ -30,7 +30,7 @@ such a subclass still wraps the sync service (whose public methods hold every ru
 overrides only ``_run``, the single point where a call leaves the event loop, for
 instance to run the call on the loop with hooks that await the native client. Register
 it only where it measures faster than the thread pool, and run the conformance suite
-against it (see ``tests/asyncio`` for the sync facade the project uses).
+against it through :func:`gofannon_db.testing.aio.sync_facade`.
 """
 
 from __future__ import annotations

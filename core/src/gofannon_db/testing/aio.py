@@ -1,9 +1,20 @@
-"""A sync view of an :class:`AsyncDatabaseService`, so the conformance suite runs against the async twin unchanged.
+"""The conformance suite against an :class:`~gofannon_db.aio.AsyncDatabaseService`, unchanged.
 
-Each call is sent to an event loop running in a background thread and waited for; the
-facade knows no method by name except ``iter_all`` (an async iterator becomes a sync
-one). The suite therefore tests the async service's own coroutines, its results, errors
-and rules, through the same tests as every sync backend, without a copy of them.
+:class:`SyncFacade` is a sync view of an async service: each call is sent to an event
+loop running in a background thread and waited for. It knows no method by name except
+``iter_all`` (an async iterator becomes a sync one), so the suite tests the async
+service's own coroutines, results, errors and rules through the same tests as every
+sync backend, without a copy of them. A plugin with a native async service runs the
+suite on it like this::
+
+    class TestMyStoreAsync(ConformanceSuite):
+        @pytest.fixture
+        def service(self, mystore_server):
+            with sync_facade(MyStoreAsyncService(url=mystore_server.url)) as service:
+                yield service
+        # ... and prefixed_service likewise
+
+and :func:`async_twin` does the same for the default thread-pool twin of a sync service.
 """
 
 from __future__ import annotations
@@ -16,10 +27,10 @@ from collections.abc import AsyncIterator, Coroutine, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
-from gofannon_db.aio import AsyncDatabaseService
-from gofannon_db.service import DatabaseService
+from ..aio import AsyncDatabaseService
+from ..service import DatabaseService
 
-__all__ = ["LoopThread", "SyncFacade", "async_twin"]
+__all__ = ["LoopThread", "SyncFacade", "async_twin", "sync_facade"]
 
 _T = TypeVar("_T")
 
@@ -92,14 +103,18 @@ async def _anext(stream: AsyncIterator[_T]) -> _T:
 
 
 @contextlib.contextmanager
-def async_twin(service: DatabaseService, **options: Any) -> Iterator[SyncFacade]:
-    """The async twin of ``service`` behind a sync facade, on its own loop thread; closed afterwards."""
+def sync_facade(service: AsyncDatabaseService) -> Iterator[SyncFacade]:
+    """``service`` behind a sync facade, on a loop thread of its own; closed and stopped afterwards."""
     loop = LoopThread()
-    twin = AsyncDatabaseService(service, **options)
     try:
-        yield SyncFacade(twin, loop)
+        yield SyncFacade(service, loop)
     finally:
         try:
-            loop.run(twin.close())
+            loop.run(service.close())
         finally:
             loop.stop()
+
+
+def async_twin(service: DatabaseService, **options: Any) -> contextlib.AbstractContextManager[SyncFacade]:
+    """The default async twin of ``service`` (``options`` go to :class:`AsyncDatabaseService`) behind a sync facade."""
+    return sync_facade(AsyncDatabaseService(service, **options))
