@@ -253,3 +253,46 @@ def test_iter_all_rejects_bad_arguments_when_called_before_any_io(args: tuple[An
         db.iter_all(*args)
     assert backend.page_threads == []
     asyncio.run(db.close())
+
+
+class GatedPages(MemoryDatabaseService):
+    """A stream whose second page waits at a gate; records when the stream is closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.waiting = threading.Event()
+        self.closed = threading.Event()
+
+    def _iter_all(self, collection: str, page_size: int) -> Iterator[Document]:
+        docs = self._list_all(collection)
+        try:
+            yield from docs[:page_size]
+            self.waiting.set()
+            assert self.gate.wait(WAIT), "the test never opened the gate"
+            yield from docs[page_size:]
+        finally:
+            self.closed.set()
+
+
+def test_cancelling_a_consumer_mid_page_closes_the_stream_once_the_pull_is_done() -> None:
+    backend = GatedPages()
+
+    async def main() -> None:
+        async with AsyncDatabaseService(backend, max_workers=2) as db:
+            await db.save_many("things", [{"_id": f"d{n}"} for n in range(6)])
+
+            async def consume() -> list[Document]:
+                return [doc async for doc in db.iter_all("things", page_size=3)]
+
+            consumer = asyncio.create_task(consume())
+            assert await asyncio.to_thread(backend.waiting.wait, WAIT)
+            consumer.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await consumer
+            assert not backend.closed.is_set()  # the pull still runs in its worker
+            backend.gate.set()
+            assert await asyncio.to_thread(backend.closed.wait, WAIT)
+            assert await db.count("things") == 6  # the pool is free again
+
+    asyncio.run(main())

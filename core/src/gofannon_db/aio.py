@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import functools
 import itertools
 import logging
 import threading
@@ -213,46 +212,39 @@ class AsyncDatabaseService:
         return await asyncio.wrap_future(self._submit(fn, *args))
 
     async def _stream(self, collection: str, page_size: int) -> AsyncIterator[Document]:
-        """Pull the sync stream ``page_size`` documents at a time, each pull in a worker."""
-        service = self._service
-        documents: Iterator[Document] = await self._run(service._open_stream, collection, page_size)
-        pending: Future[list[Document]] | None = None
+        """Pull the sync stream ``page_size`` documents at a time, each pull through :meth:`_run`."""
+        pages = _Pages(await self._run(self._service._open_stream, collection, page_size), page_size)
         try:
-            while True:
-                pending = self._submit(_take, documents, page_size)
-                page = await asyncio.wrap_future(pending)
-                pending = None
-                if not page:
-                    return
+            while page := await self._run(pages.take):
                 for doc in page:
                     yield doc
         finally:
-            # Close the sync stream in a worker, after a pull still running (if the
-            # consumer was cancelled): a generator cannot be closed while it runs.
-            if pending is None:
-                self._submit_quietly(_close, documents)
-            else:
-                pending.add_done_callback(functools.partial(_close_after, documents))
-
-    def _submit_quietly(self, fn: Callable[..., object], *args: Any) -> None:
-        try:
-            self._pool.submit(fn, *args)
-        except RuntimeError:  # closed meanwhile: close it here, it does no I/O worth a thread
-            fn(*args)
+            # In a worker: if the consumer was cancelled mid-pull, closing waits for that pull.
+            try:
+                self._pool.submit(pages.close)
+            except RuntimeError:  # the service is closed, so no pull is running: close here
+                pages.close()
 
 
-def _take(documents: Iterator[Document], count: int) -> list[Document]:
-    return list(itertools.islice(documents, count))
+class _Pages:
+    """A sync document stream pulled a page at a time, and closed only between pulls."""
 
+    def __init__(self, documents: Iterator[Document], page_size: int) -> None:
+        self._documents = documents
+        self._page_size = page_size
+        self._lock = threading.Lock()
 
-def _close(documents: Iterator[Document]) -> None:
-    close = getattr(documents, "close", None)
-    if close is not None:
-        try:
-            close()
-        except Exception:  # closing a stream must never raise into a finished iteration
-            _log.debug("Closing a document stream failed.", exc_info=True)
+    def take(self) -> list[Document]:
+        with self._lock:
+            return list(itertools.islice(self._documents, self._page_size))
 
-
-def _close_after(documents: Iterator[Document], _: Future[list[Document]]) -> None:
-    _close(documents)
+    def close(self) -> None:
+        """Run the stream's cleanup (a generator's ``finally``); never raises."""
+        with self._lock:
+            close = getattr(self._documents, "close", None)
+            if close is None:
+                return
+            try:
+                close()
+            except Exception:  # a failed cleanup must not turn a finished iteration into an error
+                _log.debug("Closing a document stream failed.", exc_info=True)
