@@ -38,6 +38,8 @@ from gofannon_db import AsyncDatabaseService, DatabaseService, Settings, create_
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.types import Document
 
+from .environment import load_average
+
 __all__ = ["BACKENDS", "Figures", "measure", "render", "run"]
 
 BACKENDS = ("memory", "couchdb", "dynamodb", "firestore")
@@ -242,21 +244,25 @@ def render(all_figures: list[Figures], rounds: int) -> str:
         f"service, as the original application does. A ticker task sleeping {TICK * 1000:.0f} ms records how late "
         f"it wakes (the event-loop lag). {rounds} interleaved rounds after a warm-up round, the order of the three "
         "styles rotating each round; medians over rounds, ranges min to max. Speed-ups are taken per round on the "
-        "same round's runs.",
+        "same round's runs. A *worst lag* is the latest tick of one run; the table gives its median over rounds and "
+        "its maximum. The sequential style is the control: one call in flight and a loop that only waits, so its lag "
+        "is the machine's own scheduling noise.",
         "",
         "| backend | workers | concurrent gets/s | sequential gets/s | blocking gets/s "
-        "| speed-up vs sequential | speed-up vs blocking | worst lag, concurrent (ms) | worst lag, blocking (ms) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| speed-up vs sequential | speed-up vs blocking | worst lag, concurrent (ms) | worst lag, sequential (ms) "
+        "| worst lag, blocking (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for figures in all_figures:
         sequential, blocking = figures.speedups("sequential"), figures.speedups("blocking")
-        lag, blocked = figures.lags["concurrent"], figures.lags["blocking"]
+        lag, idle, blocked = figures.lags["concurrent"], figures.lags["sequential"], figures.lags["blocking"]
         lines.append(
             f"| {figures.backend} | {figures.workers} | {figures.rate('concurrent'):,.0f} "
             f"| {figures.rate('sequential'):,.0f} | {figures.rate('blocking'):,.0f} "
             f"| {statistics.median(sequential):.1f}x ({_range(sequential)}) "
             f"| {statistics.median(blocking):.1f}x ({_range(blocking)}) "
             f"| {statistics.median(lag) * 1000:.1f} (max {max(lag) * 1000:.1f}) "
+            f"| {statistics.median(idle) * 1000:.1f} (max {max(idle) * 1000:.1f}) "
             f"| {statistics.median(blocked) * 1000:.1f} (max {max(blocked) * 1000:.1f}) |"
         )
     lines += ["", "| target (real backends) | backend | measured | verdict |", "|---|---|---|---|"]
@@ -320,13 +326,15 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(names) - set(BACKENDS)
     if unknown:
         parser.error(f"unknown backends: {', '.join(sorted(unknown))}")
+    load_before = load_average()
     markdown = run(quick=args.quick, backends=names, workers=args.workers)
     print(markdown)
     if args.update_doc:
         when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         note = (
             f"Measured on {when} by `python -m bench.async_latency`{' --quick' if args.quick else ''}, separately "
-            "from the run above (same machine kind; its servers started afresh)."
+            f"from the run above (same machine kind, its servers started afresh; load average before {load_before}, "
+            f"after {load_average()})."
         )
         update_doc(markdown, ROOT / "docs" / "benchmarks.md", note)
     return 0
