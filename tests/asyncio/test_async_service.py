@@ -296,3 +296,24 @@ def test_cancelling_a_consumer_mid_page_closes_the_stream_once_the_pull_is_done(
             assert await db.count("things") == 6  # the pool is free again
 
     asyncio.run(main())
+
+
+def test_every_public_call_of_the_sync_service_has_its_async_twin() -> None:
+    """A call added to DatabaseService must be added here too: this names the ones missing."""
+    import inspect
+
+    from gofannon_db import DatabaseService
+
+    sync_calls = {
+        name for name, _ in inspect.getmembers(DatabaseService, inspect.isfunction) if not name.startswith("_")
+    }
+    missing = sorted(name for name in sync_calls if not hasattr(AsyncDatabaseService, name))
+    assert missing == []
+    plain = {"iter_all", "document_size"}  # a method returning an async iterator; pure computation
+    for name in sync_calls:
+        twin = getattr(AsyncDatabaseService, name)
+        assert inspect.iscoroutinefunction(twin) == (name not in plain), name
+        sync_parameters = inspect.signature(getattr(DatabaseService, name)).parameters
+        assert [(p.name, p.default) for p in inspect.signature(twin).parameters.values()] == [
+            (p.name, p.default) for p in sync_parameters.values()
+        ], name
