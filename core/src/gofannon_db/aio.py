@@ -18,9 +18,11 @@ sync work leaves the loop (see :mod:`gofannon_db.hookspecs`).
 
 Cancellation: cancelling the task that awaits a call never interrupts the call's
 thread. A call not yet started when its task is cancelled never runs; one already
-running finishes (a write lands or fails, in full) and its result is dropped. So after a
-cancelled write the document is either as before or as written: read it again to know,
-or make the write conditional (``_rev``) and retry it.
+running finishes (a write lands or fails, in full; a bulk call runs to its end) and its
+result is dropped. So after a cancelled write the document is either as before or as
+written: read it again to know, or make the write conditional (``_rev``) and retry it.
+An ``asyncio.timeout`` around a call is a cancellation too: it bounds the wait, not the
+work; ``DATABASE_TIMEOUT`` bounds the work.
 """
 
 from __future__ import annotations
@@ -39,14 +41,11 @@ from .errors import BackendUnavailable
 from .service import DEFAULT_PAGE_SIZE, DatabaseService
 from .types import BulkResult, Document, WriteResult
 
-__all__ = ["DEFAULT_ASYNC_WORKERS", "AsyncDatabaseService"]
+__all__ = ["AsyncDatabaseService"]
 
 _T = TypeVar("_T")
 _A = TypeVar("_A", bound="AsyncDatabaseService")
 _log = logging.getLogger(__name__)
-
-DEFAULT_ASYNC_WORKERS = 10
-"""Calls in flight at once when neither the setting nor the backend says otherwise."""
 
 
 class AsyncDatabaseService:
