@@ -61,8 +61,8 @@ class Figures:
 
     backend: str
     workers: int
-    seconds: dict[str, list[float]] = field(default_factory=lambda: {style: [] for style in STYLES})
-    lags: dict[str, list[float]] = field(default_factory=lambda: {style: [] for style in STYLES})
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    lags: dict[str, list[float]] = field(default_factory=dict)
 
     def rate(self, style: str) -> float:
         return CALLS / statistics.median(self.seconds[style])
@@ -120,12 +120,12 @@ def _delay_proxy(url: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def _service(name: str, workers: int | None) -> Iterator[AsyncDatabaseService]:
-    """An async service for the backend's real server, reached through a delay proxy."""
+def _service(name: str, workers: int | None) -> Iterator[tuple[AsyncDatabaseService, str | None]]:
+    """An async service for the backend's real server, reached through a delay proxy (and the proxy's address)."""
     if name == "memory":
         sync = SlowMemory()
         sync.round_trip = ROUND_TRIP
-        yield AsyncDatabaseService(sync, max_workers=workers)
+        yield AsyncDatabaseService(sync, max_workers=workers), None
         return
     with contextlib.ExitStack() as stack:
         if name == "couchdb":
@@ -163,7 +163,7 @@ def _service(name: str, workers: int | None) -> Iterator[AsyncDatabaseService]:
             raise ValueError(f"unknown backend {name!r}")
         if workers is not None:
             settings = Settings(settings, DATABASE_ASYNC_WORKERS=workers)
-        yield create_async_database_service(settings)
+        yield create_async_database_service(settings), proxy
 
 
 async def _worst_lag(stop: asyncio.Event) -> float:
@@ -204,8 +204,31 @@ def _styles(db: AsyncDatabaseService, sync: DatabaseService, ids: list[str]) -> 
     return {"concurrent": concurrent, "sequential": sequential, "blocking": blocking}
 
 
+def _native_firestore(proxy: str, ids: list[str]) -> Callable[[], Awaitable[Any]]:
+    """The same reads with google-cloud-firestore's own ``AsyncClient`` (built on the running loop)."""
+    from google.cloud.firestore import AsyncClient
+
+    from tests.servers.firestore import PROJECT_ID
+
+    previous = os.environ.get("FIRESTORE_EMULATOR_HOST")
+    os.environ["FIRESTORE_EMULATOR_HOST"] = proxy  # the only way to point AsyncClient at an emulator
+    try:
+        collection = AsyncClient(project=PROJECT_ID).collection(COLLECTION)
+    finally:
+        if previous is None:
+            os.environ.pop("FIRESTORE_EMULATOR_HOST", None)
+        else:
+            os.environ["FIRESTORE_EMULATOR_HOST"] = previous
+
+    async def native() -> list[Any]:
+        snapshots = await asyncio.gather(*(collection.document(doc_id).get() for doc_id in ids))
+        return [snapshot.to_dict() for snapshot in snapshots]
+
+    return native
+
+
 def measure(name: str, rounds: int, workers: int | None = None) -> Figures:
-    with _service(name, workers) as db:
+    with _service(name, workers) as (db, proxy):
         sync = db.sync_service
         ids = [f"doc-{n:03d}" for n in range(CALLS)]
         sync.drop_collection(COLLECTION)
@@ -214,13 +237,17 @@ def measure(name: str, rounds: int, workers: int | None = None) -> Figures:
 
         async def main() -> None:
             styles = _styles(db, sync, ids)
-            for style in STYLES:  # warm-up: connections opened, code paths hot
+            if name == "firestore" and proxy:
+                styles["native"] = _native_firestore(proxy, ids)
+            order = list(styles)
+            for style in order:  # warm-up: connections opened, code paths hot
                 await _timed(styles[style])
             for number in range(rounds):
-                for style in STYLES[number % 3 :] + STYLES[: number % 3]:
+                shift = number % len(order)
+                for style in order[shift:] + order[:shift]:
                     seconds, lag = await _timed(styles[style])
-                    figures.seconds[style].append(seconds)
-                    figures.lags[style].append(lag)
+                    figures.seconds.setdefault(style, []).append(seconds)
+                    figures.lags.setdefault(style, []).append(lag)
             await db.drop_collection(COLLECTION)
             await db.close()
 
@@ -265,6 +292,23 @@ def render(all_figures: list[Figures], rounds: int) -> str:
             f"| {statistics.median(idle) * 1000:.1f} (max {max(idle) * 1000:.1f}) "
             f"| {statistics.median(blocked) * 1000:.1f} (max {max(blocked) * 1000:.1f}) |"
         )
+    for figures in all_figures:
+        if "native" in figures.seconds:
+            native = [
+                twin / own
+                for twin, own in zip(figures.seconds["concurrent"], figures.seconds["native"], strict=True)
+                if own
+            ]
+            lines += [
+                "",
+                f"Native async, measured in the same rounds: {figures.backend}'s own SDK client "
+                f"(`google.cloud.firestore.AsyncClient`, `gather` of `document(id).get()`) did "
+                f"{figures.rate('native'):,.0f} gets/s against the thread-pool twin's "
+                f"{figures.rate('concurrent'):,.0f}: {statistics.median(native):.2f}x its throughput "
+                f"({_range(native, digits=2)}), worst lag {statistics.median(figures.lags['native']) * 1000:.1f} ms "
+                f"(max {max(figures.lags['native']) * 1000:.1f}). The raw client skips the service's rules and "
+                "decoding, so this is an upper bound on what a native twin could gain.",
+            ]
     lines += ["", "| target (real backends) | backend | measured | verdict |", "|---|---|---|---|"]
     for figures in all_figures:
         if figures.backend == "memory":
@@ -289,7 +333,7 @@ def run(*, quick: bool, backends: tuple[str, ...] | list[str] = BACKENDS, worker
     for name in backends:
         print(f"[async_latency] {name}: {rounds} rounds", flush=True)
         figures = measure(name, rounds, workers)
-        for style in STYLES:
+        for style in figures.seconds:
             print(
                 f"  {style:10s} {figures.rate(style):8,.0f} gets/s   worst lag "
                 f"{max(figures.lags[style]) * 1000:6.1f} ms",
