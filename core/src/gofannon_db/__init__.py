@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .__about__ import __version__
 from .errors import (
     BackendUnavailable,
     ConfigurationError,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
         reset_database_service,
     )
 
-__version__ = "0.1.0"
 
 _FACTORY_NAMES = frozenset(
     {

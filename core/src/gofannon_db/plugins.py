@@ -9,13 +9,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import cast
 
 import pluggy
 
-from . import hookspecs
+from . import discovery, hookspecs
+from .__about__ import __version__
 from .errors import ConfigurationError, ProviderNotFound
 from .provider import Provider
 
@@ -23,6 +23,7 @@ __all__ = [
     "KNOWN_DISTRIBUTIONS",
     "PluginInfo",
     "ProviderRegistry",
+    "api_mismatch",
     "get_registry",
     "reset_registry",
 ]
@@ -67,10 +68,10 @@ class ProviderRegistry:
         self._registrations: dict[str, list[_Registration]] = {}
 
     def load_entry_points(self) -> None:
-        for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
-            info = _describe(entry_point)
+        for entry_point in discovery.find_entry_points(hookspecs.PROJECT_NAME):
+            info = PluginInfo(entry_point.name, entry_point.distribution, entry_point.version)
             try:
-                module = entry_point.load()
+                module = discovery.load(entry_point)
             except Exception as exc:
                 info.error = f"{type(exc).__name__}: {exc}"
                 self.plugins.append(info)
@@ -88,6 +89,10 @@ class ProviderRegistry:
             info = PluginInfo(entry_point=name, distribution="(registered at run time)", version="")
         with self._lock:
             self.plugins.append(info)
+            mismatch = api_mismatch(plugin, info)
+            if mismatch is not None:
+                info.error = mismatch
+                return info
             try:
                 self._manager.register(plugin, name=f"{info.distribution}:{info.entry_point}")
                 providers: list[Provider] = [
@@ -143,12 +148,27 @@ class ProviderRegistry:
         return message
 
 
-def _describe(entry_point: EntryPoint) -> PluginInfo:
-    dist = entry_point.dist
-    return PluginInfo(
-        entry_point=entry_point.name,
-        distribution=dist.metadata["Name"] if dist is not None else "(unknown distribution)",
-        version=dist.version if dist is not None else "",
+def api_mismatch(plugin: object, info: PluginInfo) -> str | None:
+    """Why ``plugin`` cannot be used with this core's plugin API, or ``None`` when it can.
+
+    Checked before the plugin is registered, so an old plugin is refused at discovery with
+    a reason instead of failing later inside some call. A plugin that states no version was
+    written before versions were stated, for API 1.
+    """
+    stated = getattr(plugin, hookspecs.API_VERSION_ATTRIBUTE, 1)
+    current = hookspecs.API_VERSION
+    if stated == current and type(stated) is int:
+        return None
+    who = f"{info.distribution} {info.version}".rstrip() + f" (plugin {info.entry_point!r})"
+    if type(stated) is not int:
+        return f"{who} states {hookspecs.API_VERSION_ATTRIBUTE} = {stated!r}; it must be a whole number."
+    if stated < current:
+        advice = f"upgrade {info.distribution} to a release written for plugin API {current}"
+    else:
+        advice = f"upgrade gofannon-db to a release that implements plugin API {stated}"
+    return (
+        f"{who} was written for gofannon-db plugin API {stated}, but gofannon-db {__version__} "
+        f"implements API {current}; {advice}."
     )
 
 
