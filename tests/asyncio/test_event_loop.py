@@ -1,35 +1,59 @@
-"""The async twin never blocks the event loop while calls wait on a slow or silent server (CouchDB, FaultProxy)."""
+"""The async twin never blocks the event loop while calls wait on a slow or silent server (through a FaultProxy)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from gofannon_db import AsyncDatabaseService, BackendUnavailable
+from gofannon_db import AsyncDatabaseService, BackendUnavailable, DatabaseService
 from gofannon_db.testing.base import fresh_name
-from gofannon_db_couchdb.service import CouchDBDatabaseService
 
 from tests.proxy import FaultProxy
-from tests.servers.couchdb import CouchDBServer
 
 ROUND_TRIP = 0.2
-"""Seconds the proxy adds to every request (half each way): far above any loop lag of a loop that never waits."""
+"""Seconds the proxy adds to every request (half each way): far above the lag of a loop that never waits."""
+
+MakeService = Callable[[float], DatabaseService]
+"""Builds a sync service that reaches the server through the proxy, with this timeout."""
 
 
-@pytest.fixture
-def proxy(couchdb_server: CouchDBServer) -> Iterator[FaultProxy]:
-    address = urlsplit(couchdb_server.url)
-    assert address.hostname is not None
-    assert address.port is not None
-    with FaultProxy(address.hostname, address.port) as proxy:
-        yield proxy
+def _proxy_for(address: str) -> FaultProxy:
+    parts = urlsplit(address if "//" in address else f"http://{address}")
+    assert parts.hostname is not None
+    assert parts.port is not None
+    return FaultProxy(parts.hostname, parts.port)
 
 
-def through(proxy: FaultProxy, server: CouchDBServer, timeout: float = 10.0) -> CouchDBDatabaseService:
-    return CouchDBDatabaseService(proxy.url, user=server.user, password=server.password, timeout=timeout)
+@pytest.fixture(params=["couchdb", "dynamodb", "firestore"])
+def slow_server(request: pytest.FixtureRequest) -> Iterator[tuple[FaultProxy, MakeService]]:
+    """A proxy in front of one real server, and how to build a service that goes through it."""
+    backend = request.param
+    if backend == "couchdb":
+        from gofannon_db_couchdb.service import CouchDBDatabaseService
+
+        couch = request.getfixturevalue("couchdb_server")
+        with _proxy_for(couch.url) as proxy:
+            yield (
+                proxy,
+                lambda timeout: CouchDBDatabaseService(
+                    proxy.url, user=couch.user, password=couch.password, timeout=timeout
+                ),
+            )
+    elif backend == "dynamodb":
+        from tests.dynamodb.conftest import make_service
+
+        ddb = request.getfixturevalue("ddb_server")
+        with _proxy_for(ddb.endpoint_url) as proxy:
+            yield proxy, lambda timeout: make_service(ddb, endpoint_url=proxy.url, timeout=timeout)
+    else:
+        from tests.firestore.conftest import make_service as make_firestore
+
+        emulator = request.getfixturevalue("firestore_emulator")
+        with _proxy_for(emulator.host) as proxy:
+            yield proxy, lambda timeout: make_firestore(emulator, emulator_host=proxy.address, timeout=timeout)
 
 
 async def worst_lag(stop: asyncio.Event, period: float = 0.005) -> float:
@@ -44,14 +68,16 @@ async def worst_lag(stop: asyncio.Event, period: float = 0.005) -> float:
 
 
 def test_the_loop_keeps_ticking_while_calls_wait_on_a_slow_server(
-    proxy: FaultProxy, couchdb_server: CouchDBServer
+    slow_server: tuple[FaultProxy, MakeService],
 ) -> None:
+    proxy, make_service = slow_server
     collection = fresh_name("async")
 
     async def main() -> tuple[float, float]:
         loop = asyncio.get_running_loop()
-        async with AsyncDatabaseService(through(proxy, couchdb_server), max_workers=4) as db:
+        async with AsyncDatabaseService(make_service(10.0), max_workers=4) as db:
             rev = (await db.save(collection, "doc", {"n": 1}))["rev"]
+            await db.get(collection, "doc")  # connections open before the clock starts
             proxy.delay = ROUND_TRIP / 2
             stop = asyncio.Event()
             ticker = asyncio.create_task(worst_lag(stop))
@@ -70,14 +96,16 @@ def test_the_loop_keeps_ticking_while_calls_wait_on_a_slow_server(
     assert lag < ROUND_TRIP / 2, f"the loop stalled for {lag:.3f} s while calls waited"
 
 
+@pytest.mark.parametrize("slow_server", ["couchdb"], indirect=True)
 def test_a_silent_server_fails_the_awaiting_task_within_the_deadline_and_never_the_loop(
-    proxy: FaultProxy, couchdb_server: CouchDBServer
+    slow_server: tuple[FaultProxy, MakeService],
 ) -> None:
+    proxy, make_service = slow_server
     timeout = 1.0
 
     async def main() -> tuple[float, float]:
         loop = asyncio.get_running_loop()
-        async with AsyncDatabaseService(through(proxy, couchdb_server, timeout=timeout), max_workers=2) as db:
+        async with AsyncDatabaseService(make_service(timeout), max_workers=2) as db:
             await db.ping()
             proxy.freeze()
             stop = asyncio.Event()
