@@ -218,32 +218,56 @@ class AsyncDatabaseService:
                 for doc in page:
                     yield doc
         finally:
-            # In a worker: if the consumer was cancelled mid-pull, closing waits for that pull.
-            try:
-                self._pool.submit(pages.close)
-            except RuntimeError:  # the service is closed, so no pull is running: close here
-                pages.close()
+            pages.close()
 
 
 class _Pages:
-    """A sync document stream pulled a page at a time, and closed only between pulls."""
+    """A sync document stream pulled a page at a time.
+
+    :meth:`close` never waits: called while a pull runs in a worker (the consumer was
+    cancelled), it leaves the closing to the end of that pull, because a generator
+    cannot be closed while it runs.
+    """
 
     def __init__(self, documents: Iterator[Document], page_size: int) -> None:
         self._documents = documents
         self._page_size = page_size
         self._lock = threading.Lock()
+        self._pulling = False
+        self._close_after_pull = False
+        self._closed = False
 
     def take(self) -> list[Document]:
         with self._lock:
+            if self._closed:
+                return []
+            self._pulling = True
+        try:
             return list(itertools.islice(self._documents, self._page_size))
+        finally:
+            with self._lock:
+                self._pulling = False
+                close_now = self._close_after_pull
+            if close_now:
+                self._close_documents()
 
     def close(self) -> None:
-        """Run the stream's cleanup (a generator's ``finally``); never raises."""
         with self._lock:
-            close = getattr(self._documents, "close", None)
-            if close is None:
+            if self._pulling:
+                self._close_after_pull = True
                 return
-            try:
-                close()
-            except Exception:  # a failed cleanup must not turn a finished iteration into an error
-                _log.debug("Closing a document stream failed.", exc_info=True)
+        self._close_documents()
+
+    def _close_documents(self) -> None:
+        """Run the stream's cleanup (a generator's ``finally``) once; never raises."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        close = getattr(self._documents, "close", None)
+        if close is None:
+            return
+        try:
+            close()
+        except Exception:  # a failed cleanup must not turn a finished iteration into an error
+            _log.debug("Closing a document stream failed.", exc_info=True)
