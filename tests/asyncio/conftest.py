@@ -1,4 +1,4 @@
-"""Every async test starts and ends without process-wide services."""
+"""Tests that touch the process-wide services start and end without them (``usefixtures("fresh_singletons")``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from gofannon_db import reset_async_database_service, reset_database_service
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fresh_singletons() -> Iterator[None]:
     reset_database_service()
     asyncio.run(reset_async_database_service())

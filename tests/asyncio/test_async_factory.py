@@ -20,6 +20,8 @@ from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.hookspecs import hookimpl
 from gofannon_db.plugins import ProviderRegistry
 
+pytestmark = pytest.mark.usefixtures("fresh_singletons")
+
 
 def test_async_names_are_exported_lazily() -> None:
     assert gofannon_db.AsyncDatabaseService is AsyncDatabaseService

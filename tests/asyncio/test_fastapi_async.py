@@ -13,6 +13,8 @@ from gofannon_db import AsyncDatabaseService, get_async_database_service
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.fastapi import AsyncDatabase, add_exception_handlers, get_async_db
 
+pytestmark = pytest.mark.usefixtures("fresh_singletons")
+
 
 def build_app() -> FastAPI:
     app = FastAPI()
