@@ -29,6 +29,7 @@ from .errors import (
     PermissionDenied,
     ProviderNotFound,
     RevisionConflict,
+    ServiceClosed,
     Unauthorized,
 )
 from .provider import Option, Provider
@@ -95,6 +96,7 @@ __all__ = [
     "Provider",
     "ProviderNotFound",
     "RevisionConflict",
+    "ServiceClosed",
     "Settings",
     "Unauthorized",
     "WriteResult",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from .errors import ConfigurationError, DatabaseError
 from .plugins import get_registry
 from .provider import Provider
+from .redaction import register_secret, scrub_exception
 from .service import DatabaseService
 from .settings import Settings
 
@@ -40,19 +41,35 @@ def _resolve(settings: Settings) -> Provider:
     return provider
 
 
+def _configured(settings: Settings) -> tuple[Provider, Settings]:
+    """The provider for ``settings``, and the settings its ``create`` receives: declared defaults
+    filled in, required options checked, secret values registered for scrubbing.
+
+    Every way of building a service (sync or async) goes through here.
+    """
+    provider = _resolve(settings)
+    settings = settings.with_defaults(provider.options)
+    for secret in settings.secret_values(provider.options):
+        register_secret(secret)
+    return provider, settings
+
+
 def _build(provider: Provider, create: Callable[[Settings], _S], settings: Settings, kind: type[object]) -> _S:
     """Call a provider's constructor, turning its failures into :class:`ConfigurationError`."""
     try:
         service = create(settings)
-    except DatabaseError:
+    except DatabaseError as error:
+        scrub_exception(error)
         raise
     except ImportError as exc:
+        scrub_exception(exc)
         plugin = get_registry().distribution_of(provider.name)
         dist = plugin.distribution if plugin else "its distribution"
         raise ConfigurationError(
             f"The {provider.name!r} provider could not import its dependencies ({exc}); reinstall {dist}."
         ) from exc
     except Exception as exc:
+        scrub_exception(exc)
         raise ConfigurationError(f"The {provider.name!r} provider could not be created: {type(exc).__name__}.") from exc
     if not isinstance(service, kind):
         raise ConfigurationError(
@@ -71,8 +88,7 @@ def create_database_service(settings: Settings | None = None) -> DatabaseService
     Use it when two services must coexist, as a migration from one provider to
     another does; close it when done.
     """
-    settings = Settings() if settings is None else settings
-    provider = _resolve(settings)
+    provider, settings = _configured(Settings() if settings is None else settings)
     return _build(provider, provider.create, settings, DatabaseService)
 
 
@@ -86,8 +102,7 @@ def create_async_database_service(settings: Settings | None = None) -> AsyncData
     """
     from .aio import AsyncDatabaseService
 
-    settings = Settings() if settings is None else settings
-    provider = _resolve(settings)
+    provider, settings = _configured(Settings() if settings is None else settings)
     workers = settings.async_workers
     if provider.create_async is not None:
         service = _build(provider, provider.create_async, settings, AsyncDatabaseService)
@@ -111,7 +126,8 @@ class _Singleton(Generic[_S]):
             if self._current is not None and settings is None:
                 return self._current[1]
             settings = Settings() if settings is None else settings
-            key = (settings.provider, settings.fingerprint(_resolve(settings).option_names))
+            provider = _resolve(settings)
+            key = (settings.provider, settings.with_defaults(provider.options).fingerprint(provider.option_names))
             if self._current is not None:
                 existing_key, service = self._current
                 if existing_key == key:
