@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from gofannon_db import AsyncDatabaseService, BackendUnavailable, DocumentNotFound, InvalidName, InvalidQuery
+from gofannon_db import AsyncDatabaseService, DocumentNotFound, InvalidName, InvalidQuery
 from gofannon_db.backends.memory import MemoryDatabaseService
+from gofannon_db.errors import ServiceClosed
 from gofannon_db.types import Document
 
 WAIT = 10.0
@@ -155,7 +156,7 @@ def test_async_with_closes_once_and_later_calls_fail_clearly() -> None:
         assert backend.closed == 1
         await db.close()
         assert backend.closed == 1
-        with pytest.raises(BackendUnavailable, match="closed"):
+        with pytest.raises(ServiceClosed, match="closed"):
             await db.get("things", "doc")
         return db
 

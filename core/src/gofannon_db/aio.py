@@ -37,7 +37,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, TypeVar
 
-from .errors import BackendUnavailable
+from .errors import ServiceClosed
 from .service import DEFAULT_PAGE_SIZE, DatabaseService
 from .types import BulkResult, Document, WriteResult
 
@@ -168,7 +168,7 @@ class AsyncDatabaseService:
         """Let the calls already queued or running finish, then close the backend's connections. Idempotent.
 
         Both waits happen in a thread, never on the loop. Calls made after ``close``
-        raise :class:`BackendUnavailable`.
+        raise :class:`~gofannon_db.errors.ServiceClosed`.
         """
         with self._close_lock:
             if self._closed:
@@ -199,7 +199,7 @@ class AsyncDatabaseService:
         try:
             return self._pool.submit(context.run, fn, *args)
         except RuntimeError:  # the pool is shut down
-            raise BackendUnavailable(f"This async {self.provider_name} service is closed.") from None
+            raise ServiceClosed(f"This async {self.provider_name} service is closed; create a new one.") from None
 
     async def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
         """Run the sync ``fn(*args)`` in a worker thread and await its result.
