@@ -351,19 +351,24 @@ def run(*, quick: bool, backends: tuple[str, ...] | list[str] = BACKENDS, worker
     return render(measured, rounds)
 
 
+BEGIN, END = "<!-- bench.async_latency:begin -->", "<!-- bench.async_latency:end -->"
+
+
+def section(markdown: str, note: str = "") -> str:
+    """The whole section, between markers that let a later run replace it alone."""
+    return "\n\n".join(part for part in (BEGIN, SECTION, note, markdown, END) if part) + "\n"
+
+
 def update_doc(markdown: str, path: Path, note: str) -> None:
     """Put the section into ``path``, replacing an earlier version of it and leaving the rest alone."""
     text = path.read_text(encoding="utf-8")
-    section = f"{SECTION}\n\n{note}\n\n{markdown}\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    new = section(markdown, note)
+    start, end = text.find(BEGIN), text.find(END)
+    if start >= 0 and end > start:
+        text = text[:start] + new + text[end + len(END) :].lstrip("\n")
     else:
-        anchor = text.find("\n## Backends that could not be measured")
-        if anchor < 0:
-            anchor = text.find("\n## What the raw baselines do")
-        text = text[: anchor + 1] + section + "\n" + text[anchor + 1 :] if anchor >= 0 else text + "\n" + section
+        anchor = text.find("\n## What the raw baselines do")
+        text = text[: anchor + 1] + new + "\n" + text[anchor + 1 :] if anchor >= 0 else text + "\n" + new
     path.write_text(text, encoding="utf-8")
 
 
