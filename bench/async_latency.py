@@ -365,7 +365,7 @@ def update_doc(markdown: str, path: Path, note: str) -> None:
     new = section(markdown, note)
     start, end = text.find(BEGIN), text.find(END)
     if start >= 0 and end > start:
-        text = text[:start] + new + text[end + len(END) :].lstrip("\n")
+        text = text[:start] + new + "\n" + text[end + len(END) :].lstrip("\n")
     else:
         anchor = text.find("\n## What the raw baselines do")
         text = text[: anchor + 1] + new + "\n" + text[anchor + 1 :] if anchor >= 0 else text + "\n" + new
