@@ -39,6 +39,7 @@ from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.types import Document
 
 from .environment import load_average
+from .sections import write_section
 
 __all__ = ["BACKENDS", "Figures", "measure", "render", "run"]
 
@@ -351,25 +352,9 @@ def run(*, quick: bool, backends: tuple[str, ...] | list[str] = BACKENDS, worker
     return render(measured, rounds)
 
 
-BEGIN, END = "<!-- bench.async_latency:begin -->", "<!-- bench.async_latency:end -->"
-
-
-def section(markdown: str, note: str = "") -> str:
-    """The whole section, between markers that let a later run replace it alone."""
-    return "\n\n".join(part for part in (BEGIN, SECTION, note, markdown, END) if part) + "\n"
-
-
-def update_doc(markdown: str, path: Path, note: str) -> None:
-    """Put the section into ``path``, replacing an earlier version of it and leaving the rest alone."""
-    text = path.read_text(encoding="utf-8")
-    new = section(markdown, note)
-    start, end = text.find(BEGIN), text.find(END)
-    if start >= 0 and end > start:
-        text = text[:start] + new + "\n" + text[end + len(END) :].lstrip("\n")
-    else:
-        anchor = text.find("\n## What the raw baselines do")
-        text = text[: anchor + 1] + new + "\n" + text[anchor + 1 :] if anchor >= 0 else text + "\n" + new
-    path.write_text(text, encoding="utf-8")
+def write(path: Path, markdown: str, note: str) -> None:
+    """Replace this benchmark's marked section of ``path`` (see :mod:`bench.sections`), leaving the rest alone."""
+    write_section(path, "async_latency", f"{SECTION}\n\n{note}\n\n{markdown}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -393,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             f"from the run above (same machine kind, its servers started afresh; load average before {load_before}, "
             f"after {load_average()})."
         )
-        update_doc(markdown, ROOT / "docs" / "benchmarks.md", note)
+        write(ROOT / "docs" / "benchmarks.md", markdown, note)
     return 0
 
 

@@ -224,10 +224,6 @@ def render(results: Results) -> str:
             ),
             "",
         ]
-    if results.async_markdown or results.async_note:
-        from .async_latency import section
-
-        out += [section(results.async_markdown or f"_Not measured in this run: {results.async_note}_")]
     failed = [backend for backend in results.backends if backend.error]
     if failed:
         out += ["## Backends that could not be measured", ""]

@@ -141,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     results.environment.load_after = load_average()
     results.seconds = time.perf_counter() - started
     write(results, output)
+    if results.async_markdown:
+        async_latency.write(
+            output, results.async_markdown, f"Measured by this run ({mode.name}), after the sections above."
+        )
     _log(f"wrote {output} ({results.seconds / 60:.1f} min)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
