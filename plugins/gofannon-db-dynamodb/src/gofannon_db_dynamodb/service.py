@@ -171,13 +171,15 @@ class DynamoDBDatabaseService(DatabaseService):
         self.endpoint_url = endpoint_url
         self.timeout = timeout
         self.bulk_concurrency = max(1, bulk_concurrency)
-        self.connection_pool_size = max(max_pool_connections, self.bulk_concurrency)
+        # The async twin's threads: 16 calls in flight measured about the throughput of 25 with
+        # under half the event-loop lag (botocore's per-request Python work contends for the GIL).
+        self.connection_pool_size = min(max_pool_connections, 16)
         config = Config(
             region_name=region,
             connect_timeout=timeout,
             read_timeout=timeout,
             retries={"mode": retry_mode, "total_max_attempts": max_attempts},
-            max_pool_connections=self.connection_pool_size,
+            max_pool_connections=max(max_pool_connections, self.bulk_concurrency),
             # Every request is built here from validated documents, and the server validates
             # it again; botocore's own check walks every AttributeValue of every item and
             # was the largest client cost of a 25-item BatchWriteItem (about half a ms per item).
