@@ -95,6 +95,10 @@ class DatabaseService(abc.ABC):
     max_document_bytes: int = 1_048_576
     """Largest document, as measured by :meth:`document_size`, the backend accepts."""
 
+    connection_pool_size: int = 10
+    """Calls this backend serves well at once (its client's connection pool). The async
+    twin sizes its worker pool by it unless ``DATABASE_ASYNC_WORKERS`` says otherwise."""
+
     _closed: bool = False
 
     def __init__(self, *, collection_prefix: str = "") -> None:
@@ -155,10 +159,7 @@ class DatabaseService(abc.ABC):
 
     def iter_all(self, db_name: str, page_size: int = DEFAULT_PAGE_SIZE) -> Iterator[Document]:
         """Stream every document, fetching ``page_size`` at a time."""
-        collection = self._physical(db_name)
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-            raise InvalidQuery(f"page_size must be a positive integer, got {page_size!r}.")
-        return self._stream(self._call(self._iter_all, collection, page_size))
+        return self._open_stream(self._iter_all_collection(db_name, page_size), page_size)
 
     def get_many(self, db_name: str, doc_ids: Iterable[str]) -> dict[str, Document | None]:
         """Fetch many documents at once; absent ones map to ``None``."""
@@ -552,6 +553,16 @@ class DatabaseService(abc.ABC):
             results=final,
         )
         raise scrub_exception(stopped) from (failure.__cause__ or failure)
+
+    def _iter_all_collection(self, db_name: str, page_size: object) -> str:
+        """The rules of :meth:`iter_all`, apart from its I/O (the async twin checks them before it pages)."""
+        collection = self._physical(db_name)
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise InvalidQuery(f"page_size must be a positive integer, got {page_size!r}.")
+        return collection
+
+    def _open_stream(self, collection: str, page_size: int) -> Iterator[Document]:
+        return self._stream(self._call(self._iter_all, collection, page_size))
 
     def _refuse_closed(self, hook: Callable[..., Any], *args: Any) -> Any:
         raise ServiceClosed(f"This {self.provider_name} service is closed; create a new one.")

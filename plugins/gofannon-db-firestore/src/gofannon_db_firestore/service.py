@@ -74,6 +74,10 @@ class FirestoreDatabaseService(DatabaseService):
     provider_name = "firestore"
     max_document_bytes = 1_048_576
     """Firestore's document limit, counted as Firestore counts it (see :meth:`_document_size`)."""
+    connection_pool_size = 32
+    """One gRPC channel carries up to 100 concurrent calls on one connection; 32 in flight
+    measured 16x the sequential throughput 20 ms from the server (`bench.async_latency`),
+    10 only 7x."""
 
     def __init__(
         self,
