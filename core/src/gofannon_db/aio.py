@@ -54,14 +54,16 @@ class AsyncDatabaseService:
     ``max_workers`` bounds the threads (and so the calls in flight, and the connections
     they hold); it defaults to the backend's :attr:`DatabaseService.connection_pool_size`.
     Calls beyond it wait in a queue without holding a thread. One instance may be used
-    from any number of event loops and threads.
+    from any number of event loops and threads. ``owns_service=False`` leaves ``service``
+    open on :meth:`close` (its owner closes it), for a sync service shared with other code.
     """
 
-    def __init__(self, service: DatabaseService, *, max_workers: int | None = None) -> None:
+    def __init__(self, service: DatabaseService, *, max_workers: int | None = None, owns_service: bool = True) -> None:
         workers = service.connection_pool_size if max_workers is None else max_workers
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"max_workers must be a positive integer, got {workers!r}.")
         self._service = service
+        self._owns_service = owns_service
         self.max_workers = workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gofannon-async")
         self._closed = False
@@ -178,7 +180,8 @@ class AsyncDatabaseService:
 
     def _drain_and_close(self) -> None:
         self._pool.shutdown(wait=True)
-        self._service.close()
+        if self._owns_service:  # with owns_service=False the sync service's owner closes it
+            self._service.close()
 
     async def __aenter__(self: _A) -> _A:
         return self
