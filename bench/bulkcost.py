@@ -1,7 +1,7 @@
 """Client cost per document of the write paths, side by side with the raw SDK on the same server.
 
 ``python -m bench.bulkcost [--backends couchdb,firestore] [--rounds 7] [--doc docs/benchmarks.md]``
-from the repository root (``--doc`` puts the table in that file's section 6).
+from the repository root (``--doc`` puts the table in that file, in the section this module owns).
 
 - CouchDB ``save_many`` of 5,000 new documents against CouchDB-Python's own bulk call,
   ``Database.update`` in 1,000-document chunks.
@@ -84,7 +84,7 @@ HEADER = [
 ]
 
 
-TITLE = "## 6. Client cost per document of bulk and single writes"
+TITLE = "## Client cost per document of bulk and single writes"
 INTRO = (
     "Written by `python -m bench.bulkcost` (not by `bench.run`). Each side writes fresh ids to its own "
     "collection on the same server; which side goes first alternates by round. *Client CPU* is this "

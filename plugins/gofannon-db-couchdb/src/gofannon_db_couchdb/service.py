@@ -24,6 +24,7 @@ from typing import Any
 from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Server  # type: ignore[import-untyped]
 from gofannon_db import query
+from gofannon_db.codec import loads_doubles
 from gofannon_db.errors import (
     BackendUnavailable,
     ConfigurationError,
@@ -194,7 +195,7 @@ class CouchDBDatabaseService(DatabaseService):
         except BaseException:
             _discard(data)
             raise
-        return json.loads(raw) if raw else None
+        return loads_doubles(raw) if raw else None
 
     def _write(self, method: str, path: Sequence[str], body: Any = None, **params: Any) -> Any:
         """A write to ``path[0]``: if the database does not exist (404), create it and retry once."""
@@ -283,7 +284,19 @@ class CouchDBDatabaseService(DatabaseService):
     def _save_conditional(
         self, collection: str, doc_id: str, body: Document, expected_rev: str, wire: bytes | None
     ) -> str:
-        if not REVISION_FORMAT.fullmatch(expected_rev):
+        """Write over ``expected_rev`` only if it is the revision of a live document.
+
+        CouchDB keeps a deleted document as a tombstone and lets a write on top of the
+        tombstone's revision bring it back; pouchdb-server also accepts a made-up
+        revision for a deleted document. The contract has no revision to match for a
+        deleted document, so a revision this process has not seen on a live document
+        is checked first (one ``_all_docs`` request, which reports tombstones as
+        deleted). One it has seen (the usual read-modify-write) needs no check: if the
+        document was changed or deleted since, that revision is no longer a leaf of its
+        revision tree and CouchDB refuses the write with 409. The same holds between
+        the check and the write, so the write stays atomic.
+        """
+        if not self._may_be_live(collection, doc_id, expected_rev):
             raise revision_conflict(doc_id, expected_rev)
         try:
             return self._put(collection, doc_id, body, expected_rev, wire)
@@ -320,16 +333,34 @@ class CouchDBDatabaseService(DatabaseService):
                 raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
         raise revision_conflict(doc_id)
 
+    def _live_revision(self, collection: str, doc_id: str) -> str | None:
+        """The current revision of a live document; ``None`` when absent or deleted (a tombstone)."""
+        return self._revisions_of(collection, [doc_id])[doc_id]
+
+    def _may_be_live(self, collection: str, doc_id: str, rev: str) -> bool:
+        """False when ``rev`` is surely not a live document's revision; True when a write may try it.
+
+        A revision this process last saw on the live document cannot be a tombstone's
+        (see :meth:`_save_conditional`); any other is looked up.
+        """
+        if not REVISION_FORMAT.fullmatch(rev):
+            return False
+        return self._revs.get(collection, doc_id) == rev or self._live_revision(collection, doc_id) == rev
+
     def _delete_conditional(self, collection: str, doc_id: str, rev: str) -> None:
-        if REVISION_FORMAT.fullmatch(rev):
+        # Checked as in _save_conditional: a tombstone's revision is a leaf, and a delete "on top
+        # of it" would succeed for a document that does not exist.
+        seen = REVISION_FORMAT.fullmatch(rev) is not None and self._revs.get(collection, doc_id) == rev
+        current = rev if seen else self._live_revision(collection, doc_id)
+        if current == rev:
             try:
                 self._request("DELETE", [collection, doc_id], rev=rev)
-            except (http.ResourceConflict, http.ResourceNotFound, http.ServerError):
-                pass  # CouchDB answers 409 (stale), 404 (missing) or 400 (bad rev): tell them apart below
+            except (http.ResourceConflict, http.ResourceNotFound):
+                current = self._live_revision(collection, doc_id)  # changed or deleted meanwhile
             else:
                 self._revs.put(collection, doc_id, None)
                 return
-        if self._revisions_of(collection, [doc_id])[doc_id] is None:
+        if current is None:
             raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
         raise revision_conflict(doc_id, rev)
 
@@ -459,8 +490,19 @@ class CouchDBDatabaseService(DatabaseService):
         revs: dict[int, str | None] = {}
         wires: dict[int, bytes] = {}
         pending: list[int] = []
+        # Conditional writes must match a live document's revision, never a tombstone's (see
+        # _save_conditional): one _all_docs request for those whose revision this process has not seen.
+        unseen = [
+            write.doc_id
+            for write, hint in zip(writes, hints, strict=True)
+            if write.expected_rev is not None and hint != write.expected_rev
+        ]
+        live = self._revisions_of(collection, unseen) if unseen else {}
         for index, write in enumerate(writes):
-            if write.expected_rev is not None and not REVISION_FORMAT.fullmatch(write.expected_rev):
+            if write.expected_rev is not None and (
+                not REVISION_FORMAT.fullmatch(write.expected_rev)
+                or live.get(write.doc_id, write.expected_rev) != write.expected_rev
+            ):
                 error = revision_conflict(write.doc_id, write.expected_rev)
                 results[index] = bulk_error(write.doc_id, error)
                 continue

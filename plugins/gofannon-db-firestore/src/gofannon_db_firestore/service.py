@@ -75,6 +75,10 @@ class FirestoreDatabaseService(DatabaseService):
     provider_name = "firestore"
     max_document_bytes = 1_048_576
     """Firestore's document limit, counted as Firestore counts it (see :meth:`_document_size`)."""
+    connection_pool_size = 32
+    """One gRPC channel carries up to 100 concurrent calls on one connection; 32 in flight
+    measured 16x the sequential throughput 20 ms from the server (`bench.async_latency`),
+    10 only 7x."""
 
     def __init__(
         self,
@@ -182,6 +186,24 @@ class FirestoreDatabaseService(DatabaseService):
                 updates[FieldPath(key).to_api_repr()] = DELETE_FIELD
         return updates
 
+    def _replace_in_transaction(
+        self, ref: DocumentReference, doc_id: str, fields: dict[str, Any], expected_rev: str
+    ) -> None:
+        """Check the revision and ``set`` the whole document in one transaction.
+
+        For documents :func:`_maskable` rejects: costs a transaction (begin, read,
+        commit) instead of one conditional ``update``, so it is kept for them.
+        """
+        from google.cloud.firestore_v1.transaction import transactional
+
+        @transactional
+        def replace(transaction: Any) -> None:
+            snapshot = ref.get(transaction=transaction, **self._rpc)
+            self._check_revision(snapshot, doc_id, expected_rev)
+            transaction.set(ref, fields)
+
+        replace(self._client.transaction())
+
     def _get_snapshots(self, collection: str, doc_ids: list[str]) -> dict[str, DocumentSnapshot]:
         """Snapshots by id, :data:`BATCH_READS` per BatchGetDocuments, a few requests in flight."""
         base = self._collection(collection)
@@ -213,6 +235,9 @@ class FirestoreDatabaseService(DatabaseService):
             return rev
         snapshot = ref.get(**self._rpc)
         self._check_revision(snapshot, doc_id, expected_rev)
+        if not _maskable(fields, snapshot):
+            self._replace_in_transaction(ref, doc_id, fields, expected_rev)
+            return rev
         option = self._client.write_option(last_update_time=snapshot.update_time)
         try:
             ref.update(self._replacement(fields, snapshot), option=option, **self._rpc)
@@ -303,19 +328,29 @@ class FirestoreDatabaseService(DatabaseService):
         from google.cloud.firestore_v1.field_path import FieldPath
 
         base: Any = self._collection(collection)
+        # The emulator never matches a field path holding a carriage return (found by the model-based
+        # test): such conditions and projections are applied here instead, on whole documents.
+        on_client = {path: value for path, value in selector.items() if _CR in path}
+        project_here = bool(on_client) or any(_CR in path for path in fields or ())
         for path, value in selector.items():
+            if path in on_client:
+                continue
             if path == "_id":
                 if not _is_doc_id(value):
                     return []
                 base = base.where(filter=FieldFilter(FieldPath.document_id(), "==", base.document(value)))
             else:
                 base = base.where(filter=FieldFilter(FieldPath(*field_path_parts(path)).to_api_repr(), "==", value))
-        if fields is not None:
+        if fields is not None and not project_here:
             base = base.select(_projection(fields))
         found: list[Document] = []
-        for snapshot in self._pages(base, DEFAULT_PAGE_SIZE, limit):
+        for snapshot in self._pages(base, DEFAULT_PAGE_SIZE, None if on_client else limit):
             doc = self._document(snapshot)
+            if on_client and not query.matches(doc, on_client):
+                continue
             found.append(query.project(doc, fields) if fields is not None else doc)
+            if limit is not None and len(found) >= limit:
+                break
         return found
 
     def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
@@ -438,6 +473,14 @@ class FirestoreDatabaseService(DatabaseService):
             except RevisionConflict as conflict:
                 results[index] = bulk_error(write.doc_id, conflict)
                 continue
+            if not _maskable(fields, snapshot):
+                try:
+                    self._replace_in_transaction(ref, write.doc_id, fields, write.expected_rev)
+                except RevisionConflict as conflict:
+                    results[index] = bulk_error(write.doc_id, conflict)
+                else:
+                    results[index] = bulk_ok(write.doc_id, revs[index])
+                continue
             option = self._client.write_option(last_update_time=snapshot.update_time)
             pending.append((index, _Write("update", ref, self._replacement(fields, snapshot), option)))
         for index, code, message in self._batch_write(pending):
@@ -540,6 +583,19 @@ def _is_doc_id(value: object) -> bool:
     except InvalidName:
         return False
     return True
+
+
+_CR = "\r"
+
+
+def _maskable(fields: dict[str, Any], snapshot: DocumentSnapshot) -> bool:
+    """Whether ``update()`` with a field mask can turn the stored document into ``fields``.
+
+    The emulator drops a top-level field whose name holds a carriage return when the
+    mask names it (it never matches such a path in a query either; found by the
+    model-based test), so such documents are replaced whole.
+    """
+    return not any(_CR in key for key in (*fields, *(snapshot.to_dict() or {})))
 
 
 def _projection(fields: list[str]) -> list[str]:
