@@ -1,0 +1,322 @@
+"""The built-in ``sqlite`` backend: collections as tables in one SQLite file, documents as JSON text.
+
+For development data that should survive a restart, and that the application and the
+``gofannon-db`` command can open at the same time. Each collection is a table
+``"col:<name>"`` of ``(id, rev, body)``; a revision is ``N-<32 hex>``, computed by the
+same statement that writes, so a conditional write is one atomic statement and an
+unconditional one never reads first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from .. import query
+from ..errors import (
+    BackendUnavailable,
+    DatabaseError,
+    DocumentNotFound,
+    PermissionDenied,
+    RevisionConflict,
+)
+from ..service import DatabaseService
+from ..types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+from . import sqlite_sql as sql
+from .sqlite_pool import MEMORY, ConnectionPool, write_transaction
+
+__all__ = ["SqliteDatabaseService"]
+
+_T = TypeVar("_T")
+_Row = tuple[str, str, str]
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False).encode
+_decode = json.JSONDecoder().decode
+
+_CREATE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY NOT NULL, rev TEXT NOT NULL, body TEXT NOT NULL)"
+)
+_NEXT_REV = "(CAST(rev AS INTEGER) + 1) || '-' || ?"  # CAST reads the leading generation of 'N-hex'
+_UPSERT = (
+    "INSERT INTO {table} (id, rev, body) VALUES (?1, '1-' || ?2, ?3) "
+    "ON CONFLICT (id) DO UPDATE SET rev = (CAST(rev AS INTEGER) + 1) || '-' || ?2, body = excluded.body RETURNING rev"
+)
+_UPDATE_IF = "UPDATE {table} SET rev = " + _NEXT_REV + ", body = ? WHERE id = ? AND rev = ? RETURNING rev"
+_INSERT_NEW = "INSERT INTO {table} (id, rev, body) VALUES (?, '1-' || ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rev"
+_BULK_CHUNK = 1000
+"""Documents per write transaction in save_many/delete_many: other writers get a turn between chunks."""
+
+
+def _salt() -> str:
+    return os.urandom(16).hex()
+
+
+def _no_table(exc: sqlite3.OperationalError) -> bool:
+    return str(exc).startswith("no such table")
+
+
+def _document(row: _Row) -> Document:
+    doc_id, rev, body = row
+    doc: Document = {"_id": doc_id, "_rev": rev}
+    doc.update(_decode(body))
+    return doc
+
+
+class SqliteDatabaseService(DatabaseService):
+    """Documents in a SQLite file, safe to share between threads and between processes."""
+
+    provider_name = "sqlite"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = "gofannon-db.sqlite3",
+        *,
+        timeout: float = 10.0,
+        collection_prefix: str = "",
+        max_document_bytes: int = 1_048_576,
+    ) -> None:
+        super().__init__(collection_prefix=collection_prefix)
+        self.max_document_bytes = max_document_bytes
+        self.path = os.fspath(path)
+        self.timeout = timeout
+        self._pool = ConnectionPool(self.path, timeout)
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()[:-1]} path={self.path!r}>"
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _read(self, collection: str, run: Callable[[sqlite3.Connection, str], _T], missing: _T) -> _T:
+        """Run a read on the collection's table; ``missing`` when the table does not exist (reads create nothing)."""
+        with self._pool.connection() as conn:
+            try:
+                return run(conn, sql.table_name(collection))
+            except sqlite3.OperationalError as exc:
+                if _no_table(exc):
+                    return missing
+                raise
+
+    def _rows(self, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
+        """All rows of a read; none when the collection's table does not exist."""
+
+        def run(conn: sqlite3.Connection, table: str) -> list[Any]:
+            return conn.execute(statement.format(table=table), params).fetchall()
+
+        return self._read(collection, run, [])
+
+    def _write(self, conn: sqlite3.Connection, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
+        """Execute a write on the collection's table, creating the table on demand; all rows it returns."""
+        table = sql.table_name(collection)
+        for _ in range(3):  # a concurrent drop_collection can remove the table between create and write
+            try:
+                return conn.execute(statement.format(table=table), params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if not _no_table(exc):
+                    raise
+                conn.execute(_CREATE_TABLE.format(table=table))
+        return conn.execute(statement.format(table=table), params).fetchall()
+
+    def _current_rev(self, conn: sqlite3.Connection, collection: str, doc_id: str) -> str | None:
+        try:
+            rows = conn.execute(f"SELECT rev FROM {sql.table_name(collection)} WHERE id = ?", (doc_id,)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if _no_table(exc):
+                return None
+            raise
+        return rows[0][0] if rows else None
+
+    def _conflict(self, conn: sqlite3.Connection, collection: str, doc_id: str, expected: str) -> RevisionConflict:
+        current = self._current_rev(conn, collection, doc_id)
+        if current is None:
+            return RevisionConflict(f"Document {doc_id!r} does not exist, so _rev {expected!r} is stale.")
+        return RevisionConflict(f"Document {doc_id!r} is at revision {current!r}, not {expected!r}.")
+
+    def _save_one(self, conn: sqlite3.Connection, collection: str, doc_id: str, body: Document, rev: str | None) -> str:
+        encoded = _encode(body)
+        if rev is None:
+            return str(self._write(conn, collection, _UPSERT, (doc_id, _salt(), encoded))[0][0])
+        rows = self._write(conn, collection, _UPDATE_IF, (_salt(), encoded, doc_id, rev))
+        if not rows:
+            raise self._conflict(conn, collection, doc_id, rev)
+        return str(rows[0][0])
+
+    # ------------------------------------------------------------------ documents
+
+    def _get(self, collection: str, doc_id: str) -> Document:
+        rows = self._rows(collection, "SELECT id, rev, body FROM {table} WHERE id = ?", (doc_id,))
+        if not rows:
+            raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
+        return _document(rows[0])
+
+    def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
+        with self._pool.connection() as conn:
+            return self._save_one(conn, collection, doc_id, body, expected_rev)
+
+    def _create(self, collection: str, doc_id: str, body: Document) -> str:
+        with self._pool.connection() as conn:
+            rows = self._write(conn, collection, _INSERT_NEW, (doc_id, _salt(), _encode(body)))
+        if not rows:
+            raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.")
+        return str(rows[0][0])
+
+    def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
+        table = sql.table_name(collection)
+        with self._pool.connection() as conn:
+            try:
+                if rev is None:
+                    deleted = conn.execute(f"DELETE FROM {table} WHERE id = ?", (doc_id,)).rowcount
+                else:
+                    deleted = conn.execute(f"DELETE FROM {table} WHERE id = ? AND rev = ?", (doc_id, rev)).rowcount
+            except sqlite3.OperationalError as exc:
+                if not _no_table(exc):
+                    raise
+                deleted = 0
+            if deleted:
+                return
+            if rev is not None and self._current_rev(conn, collection, doc_id) is not None:
+                raise self._conflict(conn, collection, doc_id, rev)
+        raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
+
+    def _list_all(self, collection: str) -> list[Document]:
+        return [_document(row) for row in self._rows(collection, "SELECT id, rev, body FROM {table}", ())]
+
+    def _iter_all(self, collection: str, page_size: int) -> Iterator[Document]:
+        after = ""
+        while True:
+            statement = "SELECT id, rev, body FROM {table} WHERE id > ? ORDER BY id LIMIT ?"
+            page = self._rows(collection, statement, (after, page_size))
+            yield from map(_document, page)
+            if len(page) < page_size:
+                return
+            after = page[-1][0]
+
+    def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
+        statement = "SELECT id, rev, body FROM {table} WHERE id IN (SELECT value FROM json_each(?))"
+        found: dict[str, Document | None] = dict.fromkeys(doc_ids)
+        for row in self._rows(collection, statement, (_encode(doc_ids),)):
+            found[row[0]] = _document(row)
+        return found
+
+    def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+        results: list[BulkResult] = []
+        try:
+            for start in range(0, len(writes), _BULK_CHUNK):
+                chunk: list[BulkResult] = []
+                with self._pool.connection() as conn, write_transaction(conn):
+                    for write in writes[start : start + _BULK_CHUNK]:
+                        try:
+                            rev = self._save_one(conn, collection, write.doc_id, write.body, write.expected_rev)
+                        except RevisionConflict as error:
+                            chunk.append(bulk_error(write.doc_id, error))
+                        else:
+                            chunk.append(bulk_ok(write.doc_id, rev))
+                results.extend(chunk)  # only once its transaction has committed
+        except (sqlite3.Error, DatabaseError) as exc:
+            raise self._unfinished(exc, results, [write.doc_id for write in writes]) from exc
+        return results
+
+    def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
+        results: list[BulkResult] = []
+        table = sql.table_name(collection)
+        try:
+            for start in range(0, len(doc_ids), _BULK_CHUNK):
+                chunk = doc_ids[start : start + _BULK_CHUNK]
+                with self._pool.connection() as conn, write_transaction(conn):
+                    try:
+                        conn.executemany(f"DELETE FROM {table} WHERE id = ?", [(doc_id,) for doc_id in chunk])
+                    except sqlite3.OperationalError as exc:
+                        if not _no_table(exc):
+                            raise
+                results.extend(bulk_ok(doc_id, None) for doc_id in chunk)
+        except (sqlite3.Error, DatabaseError) as exc:
+            raise self._unfinished(exc, results, doc_ids) from exc
+        return results
+
+    def _unfinished(self, exc: Exception, done: list[BulkResult], doc_ids: list[str]) -> DatabaseError:
+        """The error of a bulk call cut short, with a result for every document (contract section 5)."""
+        error = exc if isinstance(exc, DatabaseError) else self._translate_error(exc)
+        if not isinstance(error, BackendUnavailable):
+            error = BackendUnavailable(error.detail)
+        rest = [bulk_error(doc_id, error) for doc_id in doc_ids[len(done) :]]
+        error.results = [*done, *rest]  # type: ignore[attr-defined]
+        return error
+
+    # ------------------------------------------------------------------ queries
+
+    def _find(
+        self,
+        collection: str,
+        selector: dict[str, query.Scalar],
+        fields: list[str] | None,
+        limit: int | None,
+    ) -> list[Document]:
+        where, params = sql.selector_clause(selector)
+
+        def run(conn: sqlite3.Connection, table: str) -> list[Document]:
+            found: list[Document] = []
+            cursor = conn.execute(f"SELECT id, rev, body FROM {table} WHERE {where}", params)
+            try:
+                for row in cursor:
+                    doc = _document(row)
+                    if query.matches(doc, selector):  # SQL kept a superset: confirm by the contract's rules
+                        found.append(query.project(doc, fields))
+                        if limit is not None and len(found) >= limit:
+                            break
+            finally:
+                cursor.close()  # ends the read at once, even after an early break
+            return found
+
+        return self._read(collection, run, [])
+
+    def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
+        statement = sql.index_sql(collection, fields, index_name)
+        if statement is None:
+            return  # no field SQLite's paths can spell: find filters those in Python anyway
+        with self._pool.connection() as conn:
+            conn.execute(_CREATE_TABLE.format(table=sql.table_name(collection)))
+            conn.execute(statement)
+
+    def _count(self, collection: str) -> int:
+        rows = self._rows(collection, "SELECT count(*) FROM {table}", ())
+        return int(rows[0][0]) if rows else 0
+
+    # ------------------------------------------------------------------ collections and file
+
+    def _list_collections(self) -> list[str]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?",
+                (len(sql.TABLE_PREFIX), sql.TABLE_PREFIX),
+            ).fetchall()
+        return [name[len(sql.TABLE_PREFIX) :] for (name,) in rows]
+
+    def _drop_collection(self, collection: str) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(f"DROP TABLE IF EXISTS {sql.table_name(collection)}")
+
+    def _ping(self) -> dict[str, Any]:
+        with self._pool.connection() as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        where = self.path if self.path == MEMORY else os.path.abspath(self.path)
+        return {"version": sqlite3.sqlite_version, "path": where, "journal_mode": self._pool.journal_mode}
+
+    def _close(self) -> None:
+        self._pool.close()
+
+    def _translate_error(self, exc: Exception) -> DatabaseError:
+        if isinstance(exc, sqlite3.OperationalError):
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                return BackendUnavailable(
+                    f"The SQLite database {self.path!r} stayed locked by another writer for {self.timeout:g} s "
+                    "(SQLITE_TIMEOUT)."
+                )
+            if "readonly" in text:
+                return PermissionDenied(f"The SQLite database {self.path!r} is read-only for this process.")
+            return BackendUnavailable(f"The SQLite database {self.path!r} cannot be used: {text}.")
+        if isinstance(exc, sqlite3.Error):
+            return DatabaseError(f"The SQLite database {self.path!r} failed: {exc}.")
+        return super()._translate_error(exc)

@@ -1,0 +1,45 @@
+"""Registers the built-in ``sqlite`` provider. Light on purpose: ``sqlite3`` is imported on first use."""
+
+from __future__ import annotations
+
+from ..hookspecs import hookimpl
+from ..provider import Option, Provider
+from ..service import DatabaseService
+from ..settings import Settings
+
+DEFAULT_PATH = "gofannon-db.sqlite3"
+
+OPTIONS = (
+    Option(
+        "SQLITE_PATH",
+        "Database file, created on first use; ':memory:' keeps it in this process (tests only).",
+        default=DEFAULT_PATH,
+    ),
+    Option(
+        "SQLITE_TIMEOUT",
+        "Seconds a write waits for another process's write lock; overrides DATABASE_TIMEOUT (default 10).",
+    ),
+)
+
+
+def _create(settings: Settings) -> DatabaseService:
+    from .sqlite import SqliteDatabaseService
+
+    return SqliteDatabaseService(
+        settings.get_str("SQLITE_PATH", DEFAULT_PATH) or DEFAULT_PATH,
+        timeout=settings.get_float("SQLITE_TIMEOUT", settings.timeout),
+        collection_prefix=settings.collection_prefix,
+    )
+
+
+@hookimpl
+def gofannon_db_providers() -> list[Provider]:
+    return [
+        Provider(
+            "sqlite",
+            _create,
+            options=OPTIONS,
+            description="One SQLite file (Python's sqlite3): development data that persists and that several "
+            "processes can open at once.",
+        )
+    ]

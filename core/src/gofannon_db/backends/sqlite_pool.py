@@ -1,0 +1,110 @@
+"""Connections of the ``sqlite`` backend: one per concurrent caller, each configured the same way.
+
+A ``sqlite3.Connection`` must not be used by two threads at once, and a service is.
+Callers borrow an idle connection (or a new one) for the length of one call and give
+it back, so a service holds as many connections as it has ever had concurrent callers.
+``:memory:`` is the exception: every connection to it would be a separate empty
+database, so its single connection is shared under a lock.
+
+Every file connection uses WAL (readers never wait for a writer, and a crash leaves
+the file intact) and ``synchronous=FULL`` (a commit that returned is on disk, not only
+in the operating system's cache); the busy timeout makes a write wait up to
+``timeout`` seconds for another process's write lock instead of failing at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+
+from ..errors import ConfigurationError, DatabaseError
+
+__all__ = ["MEMORY", "ConnectionPool", "write_transaction"]
+
+MEMORY = ":memory:"
+
+
+class ConnectionPool:
+    """Connections to one database file, lent out one caller at a time."""
+
+    def __init__(self, path: str, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._closed = False
+        self._shared: threading.RLock | None = threading.RLock() if path == MEMORY else None
+        try:
+            first = self._open()
+        except sqlite3.Error as exc:
+            raise ConfigurationError(
+                f"SQLITE_PATH {path!r} cannot be opened as a SQLite database ({exc}); check that its directory "
+                "exists and is writable and that the file, if any, is a SQLite database."
+            ) from exc
+        self._idle.append(first)
+        self.journal_mode: str = first.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False, cached_statements=256
+        )
+        try:
+            if self.path != MEMORY:
+                conn.execute("PRAGMA journal_mode=WAL").fetchall()
+                conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()  # fails now on a file that is not SQLite
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """Lend a connection to this thread until the block ends."""
+        if self._shared is not None:
+            with self._shared:
+                self._check_open()
+                yield self._idle[0]
+            return
+        with self._lock:
+            self._check_open()
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self._open()
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:  # only after a failure inside write_transaction's own rollback
+                conn.rollback()
+            with self._lock:
+                if self._closed:
+                    conn.close()
+                else:
+                    self._idle.append(conn)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise DatabaseError(f"This sqlite service ({os.path.basename(self.path)}) is closed.")
+
+    def close(self) -> None:
+        """Close every idle connection now and each lent one when it comes back."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``: the write lock is taken first, so read-then-write is atomic."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
