@@ -152,11 +152,11 @@ class SqliteDatabaseService(DatabaseService):
         return _document(rows[0])
 
     def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
-        with self._pool.connection() as conn:
+        with self._pool.writer() as conn:
             return self._save_one(conn, collection, doc_id, body, expected_rev)
 
     def _create(self, collection: str, doc_id: str, body: Document) -> str:
-        with self._pool.connection() as conn:
+        with self._pool.writer() as conn:
             rows = self._write(conn, collection, _INSERT_NEW, (doc_id, _salt(), _encode(body)))
         if not rows:
             raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.")
@@ -164,7 +164,7 @@ class SqliteDatabaseService(DatabaseService):
 
     def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
         table = sql.table_name(collection)
-        with self._pool.connection() as conn:
+        with self._pool.writer() as conn:
             try:
                 if rev is None:
                     deleted = conn.execute(f"DELETE FROM {table} WHERE id = ?", (doc_id,)).rowcount
@@ -205,7 +205,7 @@ class SqliteDatabaseService(DatabaseService):
         try:
             for start in range(0, len(writes), _BULK_CHUNK):
                 chunk: list[BulkResult] = []
-                with self._pool.connection() as conn, write_transaction(conn):
+                with self._pool.writer() as conn, write_transaction(conn):
                     for write in writes[start : start + _BULK_CHUNK]:
                         try:
                             rev = self._save_one(conn, collection, write.doc_id, write.body, write.expected_rev)
@@ -224,7 +224,7 @@ class SqliteDatabaseService(DatabaseService):
         try:
             for start in range(0, len(doc_ids), _BULK_CHUNK):
                 chunk = doc_ids[start : start + _BULK_CHUNK]
-                with self._pool.connection() as conn, write_transaction(conn):
+                with self._pool.writer() as conn, write_transaction(conn):
                     try:
                         conn.executemany(f"DELETE FROM {table} WHERE id = ?", [(doc_id,) for doc_id in chunk])
                     except sqlite3.OperationalError as exc:
@@ -275,7 +275,7 @@ class SqliteDatabaseService(DatabaseService):
         statement = sql.index_sql(collection, fields, index_name)
         if statement is None:
             return  # no field SQLite's paths can spell: find filters those in Python anyway
-        with self._pool.connection() as conn:
+        with self._pool.writer() as conn:
             conn.execute(_CREATE_TABLE.format(table=sql.table_name(collection)))
             conn.execute(statement)
 
@@ -294,7 +294,7 @@ class SqliteDatabaseService(DatabaseService):
         return [name[len(sql.TABLE_PREFIX) :] for (name,) in rows]
 
     def _drop_collection(self, collection: str) -> None:
-        with self._pool.connection() as conn:
+        with self._pool.writer() as conn:
             conn.execute(f"DROP TABLE IF EXISTS {sql.table_name(collection)}")
 
     def _ping(self) -> dict[str, Any]:

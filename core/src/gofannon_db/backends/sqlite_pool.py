@@ -10,6 +10,11 @@ Every file connection uses WAL (readers never wait for a writer, and a crash lea
 the file intact) and ``synchronous=FULL`` (a commit that returned is on disk, not only
 in the operating system's cache); the busy timeout makes a write wait up to
 ``timeout`` seconds for another process's write lock instead of failing at once.
+
+Writers of one process queue on a lock of their own before they ask SQLite: SQLite's
+busy handler sleeps in growing steps (up to 100 ms), so threads left to it spend most
+of a contended run asleep while the file is free. The time spent waiting for that lock
+counts against the same timeout.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 
 from ..errors import ConfigurationError, DatabaseError
@@ -36,6 +42,7 @@ class ConnectionPool:
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._closed = False
+        self._write_lock = threading.Lock()
         self._shared: threading.RLock | None = threading.RLock() if path == MEMORY else None
         try:
             first = self._open()
@@ -84,6 +91,29 @@ class ConnectionPool:
                     conn.close()
                 else:
                     self._idle.append(conn)
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[sqlite3.Connection]:
+        """Lend a connection for a write, once this process's other writers are done."""
+        with self.connection() as conn:
+            if self._shared is not None:  # already serialised
+                yield conn
+                return
+            started = time.monotonic()
+            if not self._write_lock.acquire(timeout=self.timeout):
+                raise sqlite3.OperationalError("database is locked (by another writer of this process)")
+            try:
+                waited = time.monotonic() - started
+                if waited < 0.001:
+                    yield conn
+                    return
+                conn.execute(f"PRAGMA busy_timeout = {max(1, round((self.timeout - waited) * 1000))}")
+                try:
+                    yield conn
+                finally:
+                    conn.execute(f"PRAGMA busy_timeout = {round(self.timeout * 1000)}")
+            finally:
+                self._write_lock.release()
 
     def _check_open(self) -> None:
         if self._closed:
