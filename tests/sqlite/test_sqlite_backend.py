@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 KEYS = ["a", 'q"t', "b\\s", "it's", "[0]", "é", "nl\n"]
 POOL: list[Any] = [None, True, False, 0, 1, 1.0, -0.0, 0.1, 0.30000000000000004, 2**53 - 1, 2.0**60, 1e300]
-POOL += ["", "1", "true", 'q"t', "b\\s", "é", "nul\x00", "it's"]
+POOL += ["", "1", "true", 'q"t', "b\\s", "é", "nul\x00", "it's", "tab\t", "\x1f", "\u2028"]
 SCALARS = st.sampled_from(POOL)
 VALUES = st.recursive(SCALARS, lambda inner: st.dictionaries(st.sampled_from(KEYS), inner, max_size=3), max_leaves=6)
 DOCS = st.lists(st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=4), min_size=1, max_size=8)
@@ -79,16 +79,18 @@ def test_keys_sqlite_cannot_spell_are_left_to_python() -> None:
     assert sqlite_sql.json_path("it's.[0]") == """'$."it''s"."[0]"'"""
     assert sqlite_sql.json_path('q"t') is None
     assert sqlite_sql.json_path("a.b\\s") is None
-    where, params = sqlite_sql.selector_clause({'q"t': 1, "a": "x"})
+    where, params, exact = sqlite_sql.selector_clause({'q"t': 1, "a": "x"})
     assert 'q"t' not in where
-    assert params == ["x"]
+    assert (params, exact) == (["x"], False)
+    assert sqlite_sql.selector_clause({"a": "x", "b.c": True, "d": None})[2] is True
+    assert sqlite_sql.selector_clause({"a": "x", "n": 1})[2] is False
 
 
 def test_find_on_an_indexed_field_uses_the_index(sqlite_service: SqliteDatabaseService) -> None:
     name = fresh_name("idx")
     sqlite_service.save_many(name, [{"_id": f"d{n}", "team": {"name": f"t{n % 5}"}} for n in range(50)])
     sqlite_service.ensure_index(name, ["team.name"], index_name="by-team")
-    where, params = sqlite_sql.selector_clause({"team.name": "t3"})
+    where, params, _ = sqlite_sql.selector_clause({"team.name": "t3"})
     with sqlite3.connect(sqlite_service.path) as raw:
         plan = raw.execute(
             f"EXPLAIN QUERY PLAN SELECT id FROM {sqlite_sql.table_name(name)} WHERE {where}", params

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 from .. import query
+from ..codec import new_revision
 from ..errors import (
     BackendUnavailable,
     DatabaseError,
@@ -30,7 +31,6 @@ from .sqlite_pool import MEMORY, ConnectionPool, write_transaction
 
 __all__ = ["SqliteDatabaseService"]
 
-_T = TypeVar("_T")
 _Row = tuple[str, str, str]
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False).encode
@@ -46,8 +46,15 @@ _UPSERT = (
 )
 _UPDATE_IF = "UPDATE {table} SET rev = " + _NEXT_REV + ", body = ? WHERE id = ? AND rev = ? RETURNING rev"
 _INSERT_NEW = "INSERT INTO {table} (id, rev, body) VALUES (?, '1-' || ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rev"
+_UPSERT_MANY = (
+    "INSERT INTO {table} (id, rev, body) VALUES (?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, body = excluded.body"
+)
+_REVS_OF = "SELECT id, rev FROM {table} WHERE id IN (SELECT value FROM json_each(?))"
 _BULK_CHUNK = 1000
 """Documents per write transaction in save_many/delete_many: other writers get a turn between chunks."""
+_PENDING_MAX = 20_000
+_PENDING_MAX_CHARS = 16 * 1024 * 1024
 
 
 def _salt() -> str:
@@ -83,29 +90,44 @@ class SqliteDatabaseService(DatabaseService):
         self.path = os.fspath(path)
         self.timeout = timeout
         self._pool = ConnectionPool(self.path, timeout)
+        self._pending: dict[int, tuple[Document, str]] = {}
+        """Bodies encoded by :meth:`_document_size` (the size check), by ``id``, until the write reuses the text."""
+        self._pending_chars = 0
 
     def __repr__(self) -> str:
         return f"{super().__repr__()[:-1]} path={self.path!r}>"
 
     # ------------------------------------------------------------------ plumbing
 
-    def _read(self, collection: str, run: Callable[[sqlite3.Connection, str], _T], missing: _T) -> _T:
-        """Run a read on the collection's table; ``missing`` when the table does not exist (reads create nothing)."""
-        with self._pool.connection() as conn:
-            try:
-                return run(conn, sql.table_name(collection))
-            except sqlite3.OperationalError as exc:
-                if _no_table(exc):
-                    return missing
-                raise
+    def _document_size(self, collection: str, doc_id: str, body: Document) -> int:
+        """The default's measure (compact JSON with ``_id`` and a revision), from the text the write will store."""
+        text = _encode(body)
+        if len(self._pending) >= _PENDING_MAX or self._pending_chars > _PENDING_MAX_CHARS:
+            self._pending.clear()  # sizes asked for documents never written: forget them
+            self._pending_chars = 0
+        self._pending[id(body)] = (body, text)  # the entry keeps body alive, so its id is not reused
+        self._pending_chars += len(text)
+        envelope = f'{{"_id":{_encode(doc_id)},"_rev":"{"0" * 34}"'
+        whole = envelope + ("}" if text == "{}" else "," + text[1:])
+        return len(whole) if whole.isascii() else len(whole.encode("utf-8"))
+
+    def _encoded(self, body: Document) -> str:
+        entry = self._pending.pop(id(body), None)
+        if entry is not None and entry[0] is body:
+            return entry[1]
+        return _encode(body)
 
     def _rows(self, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
-        """All rows of a read; none when the collection's table does not exist."""
-
-        def run(conn: sqlite3.Connection, table: str) -> list[Any]:
-            return conn.execute(statement.format(table=table), params).fetchall()
-
-        return self._read(collection, run, [])
+        """All rows of a read; none when the collection's table does not exist (reads create nothing)."""
+        conn = self._pool.borrow()
+        try:
+            return conn.execute(statement.format(table=sql.table_name(collection)), params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if _no_table(exc):
+                return []
+            raise
+        finally:
+            self._pool.give_back(conn)
 
     def _write(self, conn: sqlite3.Connection, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
         """Execute a write on the collection's table, creating the table on demand; all rows it returns."""
@@ -119,6 +141,18 @@ class SqliteDatabaseService(DatabaseService):
                 conn.execute(_CREATE_TABLE.format(table=table))
         return conn.execute(statement.format(table=table), params).fetchall()
 
+    def _writing(self, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
+        """One write statement on a borrowed connection, after this process's other writers."""
+        conn = self._pool.borrow()
+        try:
+            shortened = self._pool.lock_writes(conn)
+            try:
+                return self._write(conn, collection, statement, params)
+            finally:
+                self._pool.unlock_writes(conn, shortened)
+        finally:
+            self._pool.give_back(conn)
+
     def _current_rev(self, conn: sqlite3.Connection, collection: str, doc_id: str) -> str | None:
         try:
             rows = conn.execute(f"SELECT rev FROM {sql.table_name(collection)} WHERE id = ?", (doc_id,)).fetchall()
@@ -128,20 +162,10 @@ class SqliteDatabaseService(DatabaseService):
             raise
         return rows[0][0] if rows else None
 
-    def _conflict(self, conn: sqlite3.Connection, collection: str, doc_id: str, expected: str) -> RevisionConflict:
-        current = self._current_rev(conn, collection, doc_id)
+    def _conflict(self, collection: str, doc_id: str, expected: str, current: str | None) -> RevisionConflict:
         if current is None:
             return RevisionConflict(f"Document {doc_id!r} does not exist, so _rev {expected!r} is stale.")
         return RevisionConflict(f"Document {doc_id!r} is at revision {current!r}, not {expected!r}.")
-
-    def _save_one(self, conn: sqlite3.Connection, collection: str, doc_id: str, body: Document, rev: str | None) -> str:
-        encoded = _encode(body)
-        if rev is None:
-            return str(self._write(conn, collection, _UPSERT, (doc_id, _salt(), encoded))[0][0])
-        rows = self._write(conn, collection, _UPDATE_IF, (_salt(), encoded, doc_id, rev))
-        if not rows:
-            raise self._conflict(conn, collection, doc_id, rev)
-        return str(rows[0][0])
 
     # ------------------------------------------------------------------ documents
 
@@ -152,12 +176,18 @@ class SqliteDatabaseService(DatabaseService):
         return _document(rows[0])
 
     def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
-        with self._pool.writer() as conn:
-            return self._save_one(conn, collection, doc_id, body, expected_rev)
+        encoded = self._encoded(body)
+        if expected_rev is None:
+            return str(self._writing(collection, _UPSERT, (doc_id, _salt(), encoded))[0][0])
+        rows = self._writing(collection, _UPDATE_IF, (_salt(), encoded, doc_id, expected_rev))
+        if rows:
+            return str(rows[0][0])
+        with self._pool.connection() as conn:  # only to say why: the update itself was atomic
+            current = self._current_rev(conn, collection, doc_id)
+        raise self._conflict(collection, doc_id, expected_rev, current)
 
     def _create(self, collection: str, doc_id: str, body: Document) -> str:
-        with self._pool.writer() as conn:
-            rows = self._write(conn, collection, _INSERT_NEW, (doc_id, _salt(), _encode(body)))
+        rows = self._writing(collection, _INSERT_NEW, (doc_id, _salt(), self._encoded(body)))
         if not rows:
             raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.")
         return str(rows[0][0])
@@ -176,8 +206,9 @@ class SqliteDatabaseService(DatabaseService):
                 deleted = 0
             if deleted:
                 return
-            if rev is not None and self._current_rev(conn, collection, doc_id) is not None:
-                raise self._conflict(conn, collection, doc_id, rev)
+            current = self._current_rev(conn, collection, doc_id) if rev is not None else None
+        if rev is not None and current is not None:
+            raise self._conflict(collection, doc_id, rev, current)
         raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
 
     def _list_all(self, collection: str) -> list[Document]:
@@ -201,21 +232,34 @@ class SqliteDatabaseService(DatabaseService):
         return found
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+        """Per chunk, in one transaction: read the current revisions, check, then write every row at once."""
         results: list[BulkResult] = []
+        table = sql.table_name(collection)
         try:
             for start in range(0, len(writes), _BULK_CHUNK):
-                chunk: list[BulkResult] = []
+                chunk = writes[start : start + _BULK_CHUNK]
+                outcome: list[BulkResult] = []
+                rows: list[tuple[str, str, str]] = []
                 with self._pool.writer() as conn, write_transaction(conn):
-                    for write in writes[start : start + _BULK_CHUNK]:
-                        try:
-                            rev = self._save_one(conn, collection, write.doc_id, write.body, write.expected_rev)
-                        except RevisionConflict as error:
-                            chunk.append(bulk_error(write.doc_id, error))
-                        else:
-                            chunk.append(bulk_ok(write.doc_id, rev))
-                results.extend(chunk)  # only once its transaction has committed
+                    conn.execute(_CREATE_TABLE.format(table=table))
+                    ids = _encode([write.doc_id for write in chunk])
+                    current = dict(conn.execute(_REVS_OF.format(table=table), (ids,)).fetchall())
+                    for write in chunk:
+                        stored = current.get(write.doc_id)
+                        if write.expected_rev is not None and stored != write.expected_rev:
+                            error = self._conflict(collection, write.doc_id, write.expected_rev, stored)
+                            outcome.append(bulk_error(write.doc_id, error))
+                            continue
+                        rev = new_revision(stored)
+                        rows.append((write.doc_id, rev, self._encoded(write.body)))
+                        outcome.append(bulk_ok(write.doc_id, rev))
+                    conn.executemany(_UPSERT_MANY.format(table=table), rows)
+                results.extend(outcome)  # only once its transaction has committed
         except (sqlite3.Error, DatabaseError) as exc:
             raise self._unfinished(exc, results, [write.doc_id for write in writes]) from exc
+        finally:
+            for write in writes:  # bodies of a batch cut short: drop their encodings
+                self._pending.pop(id(write.body), None)
         return results
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
@@ -253,23 +297,30 @@ class SqliteDatabaseService(DatabaseService):
         fields: list[str] | None,
         limit: int | None,
     ) -> list[Document]:
-        where, params = sql.selector_clause(selector)
-
-        def run(conn: sqlite3.Connection, table: str) -> list[Document]:
-            found: list[Document] = []
-            cursor = conn.execute(f"SELECT id, rev, body FROM {table} WHERE {where}", params)
+        where, params, exact = sql.selector_clause(selector)
+        statement = f"SELECT id, rev, body FROM {sql.table_name(collection)} WHERE {where}"
+        if exact and limit is not None:
+            statement += f" LIMIT {int(limit)}"
+        found: list[Document] = []
+        conn = self._pool.borrow()
+        try:
+            cursor = conn.execute(statement, params)
             try:
                 for row in cursor:
                     doc = _document(row)
-                    if query.matches(doc, selector):  # SQL kept a superset: confirm by the contract's rules
-                        found.append(query.project(doc, fields))
-                        if limit is not None and len(found) >= limit:
-                            break
+                    if not exact and not query.matches(doc, selector):  # SQL kept a superset: confirm
+                        continue
+                    found.append(doc if fields is None else query.project(doc, fields))
+                    if limit is not None and len(found) >= limit:
+                        break
             finally:
                 cursor.close()  # ends the read at once, even after an early break
-            return found
-
-        return self._read(collection, run, [])
+        except sqlite3.OperationalError as exc:
+            if not _no_table(exc):
+                raise
+        finally:
+            self._pool.give_back(conn)
+        return found
 
     def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
         statement = sql.index_sql(collection, fields, index_name)

@@ -34,13 +34,17 @@ MEMORY = ":memory:"
 
 
 class ConnectionPool:
-    """Connections to one database file, lent out one caller at a time."""
+    """Connections to one database file, lent out one caller at a time.
+
+    :meth:`borrow` / :meth:`give_back` (and :meth:`lock_writes` / :meth:`unlock_writes`)
+    are the hot path, kept free of generator-based context managers; :meth:`connection`
+    and :meth:`writer` wrap them for everything else.
+    """
 
     def __init__(self, path: str, timeout: float) -> None:
         self.path = path
         self.timeout = timeout
-        self._lock = threading.Lock()
-        self._idle: list[sqlite3.Connection] = []
+        self._idle: list[sqlite3.Connection] = []  # list.pop/append are atomic: no lock needed
         self._closed = False
         self._write_lock = threading.Lock()
         self._shared: threading.RLock | None = threading.RLock() if path == MEMORY else None
@@ -51,6 +55,7 @@ class ConnectionPool:
                 f"SQLITE_PATH {path!r} cannot be opened as a SQLite database ({exc}); check that its directory "
                 "exists and is writable and that the file, if any, is a SQLite database."
             ) from exc
+        self._single = first
         self._idle.append(first)
         self.journal_mode: str = first.execute("PRAGMA journal_mode").fetchone()[0]
 
@@ -68,64 +73,95 @@ class ConnectionPool:
             raise
         return conn
 
+    def borrow(self) -> sqlite3.Connection:
+        """A connection for this thread alone, until :meth:`give_back`."""
+        if self._shared is not None:
+            self._shared.acquire()
+            if self._closed:
+                self._shared.release()
+                self._check_open()
+            return self._single
+        self._check_open()
+        try:
+            return self._idle.pop()
+        except IndexError:
+            return self._open()
+
+    def give_back(self, conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:  # only after a failure that write_transaction could not roll back
+            conn.rollback()
+        if self._shared is not None:
+            self._shared.release()
+            return
+        self._idle.append(conn)
+        if self._closed:
+            self._close_idle()
+
+    def lock_writes(self, conn: sqlite3.Connection) -> bool:
+        """Wait for this process's other writers, within the timeout; True if the busy timeout was shortened."""
+        if self._shared is not None:
+            return False  # already serialised
+        started = time.monotonic()
+        if not self._write_lock.acquire(timeout=self.timeout):
+            raise sqlite3.OperationalError("database is locked (by another writer of this process)")
+        waited = time.monotonic() - started
+        if waited < 0.001:
+            return False
+        try:  # what is left of the timeout is all SQLite may wait for another process
+            conn.execute(f"PRAGMA busy_timeout = {max(1, round((self.timeout - waited) * 1000))}")
+        except BaseException:
+            self._write_lock.release()
+            raise
+        return True
+
+    def unlock_writes(self, conn: sqlite3.Connection, shortened: bool) -> None:
+        if self._shared is not None:
+            return
+        try:
+            if shortened:
+                conn.execute(f"PRAGMA busy_timeout = {round(self.timeout * 1000)}")
+        finally:
+            self._write_lock.release()
+
     @contextlib.contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
         """Lend a connection to this thread until the block ends."""
-        if self._shared is not None:
-            with self._shared:
-                self._check_open()
-                yield self._idle[0]
-            return
-        with self._lock:
-            self._check_open()
-            conn = self._idle.pop() if self._idle else None
-        if conn is None:
-            conn = self._open()
+        conn = self.borrow()
         try:
             yield conn
         finally:
-            if conn.in_transaction:  # only after a failure inside write_transaction's own rollback
-                conn.rollback()
-            with self._lock:
-                if self._closed:
-                    conn.close()
-                else:
-                    self._idle.append(conn)
+            self.give_back(conn)
 
     @contextlib.contextmanager
     def writer(self) -> Iterator[sqlite3.Connection]:
         """Lend a connection for a write, once this process's other writers are done."""
         with self.connection() as conn:
-            if self._shared is not None:  # already serialised
-                yield conn
-                return
-            started = time.monotonic()
-            if not self._write_lock.acquire(timeout=self.timeout):
-                raise sqlite3.OperationalError("database is locked (by another writer of this process)")
+            shortened = self.lock_writes(conn)
             try:
-                waited = time.monotonic() - started
-                if waited < 0.001:
-                    yield conn
-                    return
-                conn.execute(f"PRAGMA busy_timeout = {max(1, round((self.timeout - waited) * 1000))}")
-                try:
-                    yield conn
-                finally:
-                    conn.execute(f"PRAGMA busy_timeout = {round(self.timeout * 1000)}")
+                yield conn
             finally:
-                self._write_lock.release()
+                self.unlock_writes(conn, shortened)
 
     def _check_open(self) -> None:
         if self._closed:
             raise DatabaseError(f"This sqlite service ({os.path.basename(self.path)}) is closed.")
 
+    def _close_idle(self) -> None:
+        while True:
+            try:
+                conn = self._idle.pop()
+            except IndexError:
+                return
+            conn.close()
+
     def close(self) -> None:
         """Close every idle connection now and each lent one when it comes back."""
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+        self._closed = True
+        if self._shared is not None:
+            with self._shared:
+                self._single.close()
+            return
+        self._close_idle()
 
 
 @contextlib.contextmanager

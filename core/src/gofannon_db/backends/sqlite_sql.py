@@ -32,7 +32,7 @@ TABLE_PREFIX = "col:"
 """Marks the tables that hold collections, so a foreign table in the same file is never listed as one."""
 
 _SMALL_INT = 2**31
-"""Integers this small are compared exactly: any number SQLite reads as equal to one is equal."""
+"""Integers this small are compared with ``=``: no stored number equal to one can be read as different."""
 _TOLERANCE = 1e-9
 """Relative slack for other numbers: SQLite's float reader may differ from Python's by an ulp."""
 
@@ -66,45 +66,52 @@ def json_path(path: str) -> str | None:
     return _literal("$" + "".join(f'."{key}"' for key in keys))
 
 
-def _value_clause(expr: str, kind: str, value: Scalar) -> tuple[str, list[Any]]:
-    """Conditions on ``expr`` (a ``json_extract``) and ``kind`` (its ``json_type``) for one selector value."""
+def _value_clause(expr: str, kind: str, value: Scalar) -> tuple[str, list[Any], bool]:
+    """Conditions on ``expr`` (a ``json_extract``) and ``kind`` (its ``json_type``) for one selector value,
+    and whether they are exact (else a superset, to be confirmed in Python)."""
     if value is None:
-        return f"{expr} IS NULL AND {kind} = 'null'", []
+        return f"{expr} IS NULL AND {kind} = 'null'", [], True
     if isinstance(value, bool):
-        return f"{expr} = ? AND {kind} = ?", [int(value), "true" if value else "false"]
+        return f"{expr} = ? AND {kind} = ?", [int(value), "true" if value else "false"], True
     if isinstance(value, str):
         if "\x00" in value:  # SQLite's text may end at a NUL: compare the type only
-            return f"{kind} = 'text'", []
-        return f"{expr} = ? AND {kind} = 'text'", [value]
+            return f"{kind} = 'text'", [], False
+        return f"{expr} = ? AND {kind} = 'text'", [value], True
     if isinstance(value, int) and abs(value) <= _SMALL_INT:
-        return f"{expr} = ? AND {kind} IN ('integer', 'real')", [value]
+        return f"{expr} = ? AND {kind} IN ('integer', 'real')", [value], False
     number = float(value)
     if not math.isfinite(number):
-        return "0", []  # no stored document holds an infinity
+        return "0", [], True  # no stored document holds an infinity
     slack = abs(number) * _TOLERANCE
-    return f"{expr} BETWEEN ? AND ? AND {kind} IN ('integer', 'real')", [number - slack, number + slack]
+    return f"{expr} BETWEEN ? AND ? AND {kind} IN ('integer', 'real')", [number - slack, number + slack], False
 
 
-def selector_clause(selector: dict[str, Scalar]) -> tuple[str, list[Any]]:
-    """A WHERE clause (and its parameters) keeping every row that can match ``selector``."""
+def selector_clause(selector: dict[str, Scalar]) -> tuple[str, list[Any], bool]:
+    """A WHERE clause and its parameters keeping every row that can match ``selector``, and whether it
+    keeps only those (strings, booleans, null, ids: yes; numbers and unspellable keys: confirm in Python)."""
     clauses: list[str] = []
     params: list[Any] = []
+    exact = True
     for path, value in selector.items():
         head, _, rest = path.partition(".")
         if head in ("_id", "_rev"):
             column = "id" if head == "_id" else "rev"
             if rest or not isinstance(value, str):
-                return "0", []  # ids and revisions are strings without fields
+                return "0", [], True  # ids and revisions are strings without fields
             clauses.append(f"{column} = ?")
             params.append(value)
             continue
         literal = json_path(path)
         if literal is None:
-            continue  # left to the check in Python
-        clause, values = _value_clause(f"json_extract(body, {literal})", f"json_type(body, {literal})", value)
+            exact = False  # left to the check in Python
+            continue
+        clause, values, exact_here = _value_clause(
+            f"json_extract(body, {literal})", f"json_type(body, {literal})", value
+        )
         clauses.append(clause)
         params.extend(values)
-    return (" AND ".join(clauses) or "1"), params
+        exact = exact and exact_here
+    return (" AND ".join(clauses) or "1"), params, exact
 
 
 def index_name(collection: str, fields: list[str], name: str | None) -> str:
