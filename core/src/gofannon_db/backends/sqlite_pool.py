@@ -31,6 +31,8 @@ from ..errors import ConfigurationError, DatabaseError
 __all__ = ["MEMORY", "ConnectionPool", "write_transaction"]
 
 MEMORY = ":memory:"
+MINIMUM_SQLITE = (3, 35, 0)
+"""``RETURNING`` (and the JSON functions, built in by then in every common build)."""
 
 
 class ConnectionPool:
@@ -42,6 +44,11 @@ class ConnectionPool:
     """
 
     def __init__(self, path: str, timeout: float) -> None:
+        if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
+            raise ConfigurationError(
+                f"The sqlite provider needs SQLite {'.'.join(map(str, MINIMUM_SQLITE))} or newer; this Python "
+                f"links SQLite {sqlite3.sqlite_version}."
+            )
         self.path = path
         self.timeout = timeout
         self._idle: list[sqlite3.Connection] = []  # list.pop/append are atomic: no lock needed
@@ -67,7 +74,9 @@ class ConnectionPool:
             if self.path != MEMORY:
                 conn.execute("PRAGMA journal_mode=WAL").fetchall()
                 conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()  # fails now on a file that is not SQLite
+            conn.execute(
+                "SELECT count(*), json('{}') FROM sqlite_master"
+            ).fetchall()  # not SQLite, or no JSON: fail now
         except BaseException:
             conn.close()
             raise
