@@ -53,8 +53,6 @@ _UPSERT_MANY = (
 _REVS_OF = "SELECT id, rev FROM {table} WHERE id IN (SELECT value FROM json_each(?))"
 _BULK_CHUNK = 1000
 """Documents per write transaction in save_many/delete_many: other writers get a turn between chunks."""
-_PENDING_MAX = 20_000
-_PENDING_MAX_CHARS = 16 * 1024 * 1024
 
 
 def _salt() -> str:
@@ -90,32 +88,11 @@ class SqliteDatabaseService(DatabaseService):
         self.path = os.fspath(path)
         self.timeout = timeout
         self._pool = ConnectionPool(self.path, timeout)
-        self._pending: dict[int, tuple[Document, str]] = {}
-        """Bodies encoded by :meth:`_document_size` (the size check), by ``id``, until the write reuses the text."""
-        self._pending_chars = 0
 
     def __repr__(self) -> str:
         return f"{super().__repr__()[:-1]} path={self.path!r}>"
 
     # ------------------------------------------------------------------ plumbing
-
-    def _document_size(self, collection: str, doc_id: str, body: Document) -> int:
-        """The default's measure (compact JSON with ``_id`` and a revision), from the text the write will store."""
-        text = _encode(body)
-        if len(self._pending) >= _PENDING_MAX or self._pending_chars > _PENDING_MAX_CHARS:
-            self._pending.clear()  # sizes asked for documents never written: forget them
-            self._pending_chars = 0
-        self._pending[id(body)] = (body, text)  # the entry keeps body alive, so its id is not reused
-        self._pending_chars += len(text)
-        envelope = f'{{"_id":{_encode(doc_id)},"_rev":"{"0" * 34}"'
-        whole = envelope + ("}" if text == "{}" else "," + text[1:])
-        return len(whole) if whole.isascii() else len(whole.encode("utf-8"))
-
-    def _encoded(self, body: Document) -> str:
-        entry = self._pending.pop(id(body), None)
-        if entry is not None and entry[0] is body:
-            return entry[1]
-        return _encode(body)
 
     def _rows(self, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
         """All rows of a read; none when the collection's table does not exist (reads create nothing)."""
@@ -176,7 +153,7 @@ class SqliteDatabaseService(DatabaseService):
         return _document(rows[0])
 
     def _save(self, collection: str, doc_id: str, body: Document, expected_rev: str | None) -> str:
-        encoded = self._encoded(body)
+        encoded = _encode(body)
         if expected_rev is None:
             return str(self._writing(collection, _UPSERT, (doc_id, _salt(), encoded))[0][0])
         rows = self._writing(collection, _UPDATE_IF, (_salt(), encoded, doc_id, expected_rev))
@@ -187,7 +164,7 @@ class SqliteDatabaseService(DatabaseService):
         raise self._conflict(collection, doc_id, expected_rev, current)
 
     def _create(self, collection: str, doc_id: str, body: Document) -> str:
-        rows = self._writing(collection, _INSERT_NEW, (doc_id, _salt(), self._encoded(body)))
+        rows = self._writing(collection, _INSERT_NEW, (doc_id, _salt(), _encode(body)))
         if not rows:
             raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.")
         return str(rows[0][0])
@@ -251,15 +228,12 @@ class SqliteDatabaseService(DatabaseService):
                             outcome.append(bulk_error(write.doc_id, error))
                             continue
                         rev = new_revision(stored)
-                        rows.append((write.doc_id, rev, self._encoded(write.body)))
+                        rows.append((write.doc_id, rev, _encode(write.body)))
                         outcome.append(bulk_ok(write.doc_id, rev))
                     conn.executemany(_UPSERT_MANY.format(table=table), rows)
                 results.extend(outcome)  # only once its transaction has committed
         except (sqlite3.Error, DatabaseError) as exc:
             raise self._unfinished(exc, results, [write.doc_id for write in writes]) from exc
-        finally:
-            for write in writes:  # bodies of a batch cut short: drop their encodings
-                self._pending.pop(id(write.body), None)
         return results
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
