@@ -17,7 +17,7 @@ from gofannon_db.testing.base import fresh_name
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-KEYS = ["a", 'q"t', "b\\s", "it's", "[0]", "é", "nl\n"]
+KEYS = ["a", 'q"t', "b\\s", "it's", "[0]", "{x}", "é", "nl\n"]
 POOL: list[Any] = [None, True, False, 0, 1, 1.0, -0.0, 0.1, 0.30000000000000004, 2**53 - 1, 2.0**60, 1e300]
 POOL += ["", "1", "true", 'q"t', "b\\s", "é", "nul\x00", "it's", "tab\t", "\x1f", "\u2028"]
 SCALARS = st.sampled_from(POOL)

@@ -4,11 +4,14 @@ For development data that should survive a restart, and that the application and
 ``gofannon-db`` command can open at the same time. Each collection is a table
 ``"col:<name>"`` of ``(id, rev, body)``; a revision is ``N-<32 hex>``, computed by the
 same statement that writes, so a conditional write is one atomic statement and an
-unconditional one never reads first.
+unconditional one never reads first. ``save_many`` reads a chunk's revisions in one
+query and writes the chunk with one ``executemany``, inside one ``BEGIN IMMEDIATE``
+transaction, so its checks and writes are atomic too.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -55,6 +58,12 @@ _BULK_CHUNK = 1000
 """Documents per write transaction in save_many/delete_many: other writers get a turn between chunks."""
 
 
+@functools.lru_cache(maxsize=1024)
+def _statement(template: str, collection: str) -> str:
+    """``template`` with the collection's quoted table in place of ``{table}``."""
+    return template.format(table=sql.table_name(collection))
+
+
 def _salt() -> str:
     return os.urandom(16).hex()
 
@@ -98,7 +107,7 @@ class SqliteDatabaseService(DatabaseService):
         """All rows of a read; none when the collection's table does not exist (reads create nothing)."""
         conn = self._pool.borrow()
         try:
-            return conn.execute(statement.format(table=sql.table_name(collection)), params).fetchall()
+            return conn.execute(_statement(statement, collection), params).fetchall()
         except sqlite3.OperationalError as exc:
             if _no_table(exc):
                 return []
@@ -111,12 +120,12 @@ class SqliteDatabaseService(DatabaseService):
         table = sql.table_name(collection)
         for _ in range(3):  # a concurrent drop_collection can remove the table between create and write
             try:
-                return conn.execute(statement.format(table=table), params).fetchall()
+                return conn.execute(_statement(statement, collection), params).fetchall()
             except sqlite3.OperationalError as exc:
                 if not _no_table(exc):
                     raise
                 conn.execute(_CREATE_TABLE.format(table=table))
-        return conn.execute(statement.format(table=table), params).fetchall()
+        return conn.execute(_statement(statement, collection), params).fetchall()
 
     def _writing(self, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
         """One write statement on a borrowed connection, after this process's other writers."""
@@ -272,21 +281,31 @@ class SqliteDatabaseService(DatabaseService):
         limit: int | None,
     ) -> list[Document]:
         where, params, exact = sql.selector_clause(selector)
-        statement = f"SELECT id, rev, body FROM {sql.table_name(collection)} WHERE {where}"
-        if exact and limit is not None:
-            statement += f" LIMIT {int(limit)}"
+        escaped = where.replace("{", "{{").replace("}", "}}")  # a key may hold braces; {table} is filled in later
+        statement = f"SELECT id, rev, body FROM {{table}} WHERE {escaped}"
+        if exact:  # SQL keeps exactly the matches: let it apply the limit too
+            if limit is not None:
+                statement += f" LIMIT {int(limit)}"
+            docs = [_document(row) for row in self._rows(collection, statement, tuple(params))]
+        else:
+            docs = self._confirmed(collection, statement, params, selector, limit)
+        return docs if fields is None else [query.project(doc, fields) for doc in docs]
+
+    def _confirmed(
+        self, collection: str, statement: str, params: list[Any], selector: dict[str, query.Scalar], limit: int | None
+    ) -> list[Document]:
+        """Rows of a superset filter that match by the contract's rules, read only as far as ``limit`` needs."""
         found: list[Document] = []
         conn = self._pool.borrow()
         try:
-            cursor = conn.execute(statement, params)
+            cursor = conn.execute(_statement(statement, collection), params)
             try:
                 for row in cursor:
                     doc = _document(row)
-                    if not exact and not query.matches(doc, selector):  # SQL kept a superset: confirm
-                        continue
-                    found.append(doc if fields is None else query.project(doc, fields))
-                    if limit is not None and len(found) >= limit:
-                        break
+                    if query.matches(doc, selector):
+                        found.append(doc)
+                        if limit is not None and len(found) >= limit:
+                            break
             finally:
                 cursor.close()  # ends the read at once, even after an early break
         except sqlite3.OperationalError as exc:
