@@ -4,6 +4,8 @@ planner uses, the lock deadline, the file surviving a reopen, and the provider's
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -167,3 +169,15 @@ def test_an_unusable_path_is_a_configuration_error_naming_it(tmp_path: Path) -> 
             create_database_service(Settings({"DATABASE_PROVIDER": "sqlite", "SQLITE_PATH": str(bad)}))
         assert "SQLITE_PATH" in excinfo.value.detail
         assert str(bad) in excinfo.value.detail
+
+
+def test_discovery_and_the_default_provider_do_not_import_sqlite3() -> None:
+    code = (
+        "import sys, gofannon_db\n"
+        "from gofannon_db.plugins import get_registry\n"
+        "assert get_registry().get('sqlite').name == 'sqlite'\n"
+        "gofannon_db.create_database_service(gofannon_db.Settings({})).close()\n"
+        "print('_sqlite3' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert (result.returncode, result.stdout.strip()) == (0, "False"), result.stderr
