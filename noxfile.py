@@ -1,4 +1,4 @@
-"""Sessions: ``nox`` runs lint, types and the whole test suite on every Python 3.10-3.13 found.
+"""Sessions: ``nox`` runs lint, types, the whole test suite on every Python 3.10-3.13 found, and the release build.
 
 The test session installs the core, every plugin under plugins/ and the small plugin
 distributions under tests/plugin_dists/ as real (non-editable) packages, so entry
@@ -35,7 +35,7 @@ TEST_PLUGINS = sorted(
 )
 SOURCES = ["core/src", "plugins", "tests", "bench", "scripts", "noxfile.py"]
 
-nox.options.sessions = ["lint", "types", "tests"]
+nox.options.sessions = ["lint", "types", "tests", "release"]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -71,3 +71,24 @@ def bench(session: nox.Session) -> None:
     session.install("./core", *PLUGINS)
     args = session.posargs or ["--json", "bench/results/latest.json"]
     session.run("python", "-m", "bench.run", *args, env={"NO_GCE_CHECK": "true"})
+
+
+@nox.session
+def release(session: nox.Session) -> None:
+    """Build every distribution into dist/, check it is fit to publish, then install it into a fresh venv.
+
+    ``scripts/release.py`` builds a wheel and an sdist of each distribution, rebuilds each sdist into a
+    wheel that must be identical, and runs ``twine check``; the test installs ``gofannon-db[all]`` from
+    dist/ (third-party dependencies from the index) and sees all four providers load.
+    """
+    session.install("build>=1.2", "hatchling>=1.27", "twine>=6.1", "packaging>=24.2", "pytest>=8.0")
+    wheelhouse = ROOT / "dist"
+    session.run("python", "scripts/release.py", str(wheelhouse))
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "tests/release/check_wheelhouse.py",
+        *session.posargs,
+        env={"GOFANNON_WHEELHOUSE": str(wheelhouse)},
+    )

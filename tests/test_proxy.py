@@ -43,7 +43,7 @@ def test_forwards(proxy: FaultProxy) -> None:
 def test_cut_refuses_then_restore_reopens_the_same_port(proxy: FaultProxy) -> None:
     port = proxy.port
     proxy.cut()
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         _round_trip(port)
     proxy.restore()
     assert proxy.port == port

@@ -1,4 +1,4 @@
-"""One pouchdb-server for the whole CouchDB test session, and services connected to it."""
+"""Services connected to the session's pouchdb-server (started by tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers.couchdb import CouchDBServer, start_couchdb
-from tests.servers.process import ServerStartError
-
-
-@pytest.fixture(scope="session")
-def couchdb_server() -> Iterator[CouchDBServer]:
-    try:
-        with start_couchdb() as server:
-            yield server
-    except ServerStartError as error:
-        pytest.fail(str(error), pytrace=False)
+from tests.servers.couchdb import CouchDBServer
 
 
 @pytest.fixture

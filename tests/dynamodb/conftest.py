@@ -1,4 +1,4 @@
-"""One DynamoDB Local for the whole DynamoDB test session, and services connected to it."""
+"""Services connected to the session's DynamoDB Local (started by tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers.dynamodb import DynamoDBServer, dynamodb_server
-from tests.servers.process import ServerStartError
-
-
-@pytest.fixture(scope="session")
-def ddb_server() -> Iterator[DynamoDBServer]:
-    try:
-        with dynamodb_server() as server:
-            yield server
-    except ServerStartError as error:
-        pytest.fail(str(error), pytrace=False)
+from tests.servers.dynamodb import DynamoDBServer
 
 
 def make_service(server: DynamoDBServer, **overrides: Any) -> Any:

@@ -1,4 +1,4 @@
-"""One Firestore emulator for the whole test session, wiped after every test, and services on it."""
+"""Services on the session's Firestore emulator (started by tests/conftest.py), wiped after every test here."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.servers.firestore import FirestoreServer, firestore_server
-from tests.servers.process import ServerStartError
+from tests.servers.firestore import FirestoreServer
 
 if TYPE_CHECKING:
     from gofannon_db_firestore.service import FirestoreDatabaseService
@@ -17,15 +16,6 @@ if TYPE_CHECKING:
 # Nothing in these tests may probe the cloud metadata address: every service gets an explicit
 # project and the emulator host, and google-auth is told not to look for GCE either.
 os.environ["NO_GCE_CHECK"] = "true"
-
-
-@pytest.fixture(scope="session")
-def firestore_emulator() -> Iterator[FirestoreServer]:
-    try:
-        with firestore_server() as server:
-            yield server
-    except ServerStartError as error:
-        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

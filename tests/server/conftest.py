@@ -21,8 +21,8 @@ from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.server import create_app
 from gofannon_db.server.state import CORE_COLLECTIONS
 
-from tests.servers.couchdb import CouchDBServer, start_couchdb
-from tests.servers.process import ServerStartError, free_port
+from tests.servers.couchdb import CouchDBServer
+from tests.servers.process import free_port
 
 
 @dataclass
@@ -58,15 +58,6 @@ class LiveServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=30)
-
-
-@pytest.fixture(scope="session")
-def couchdb_server() -> Iterator[CouchDBServer]:
-    try:
-        with start_couchdb() as server:
-            yield server
-    except ServerStartError as error:
-        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="module", params=["memory", "couchdb"])

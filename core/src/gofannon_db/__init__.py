@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .__about__ import __version__
 from .errors import (
     BackendUnavailable,
     ConfigurationError,
@@ -33,7 +34,6 @@ from .types import BulkResult, Document, WriteResult
 if TYPE_CHECKING:
     from .factory import create_database_service, get_database_service, reset_database_service
 
-__version__ = "0.1.0"
 
 _FACTORY_NAMES = frozenset({"create_database_service", "get_database_service", "reset_database_service"})
 

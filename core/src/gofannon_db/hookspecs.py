@@ -11,6 +11,8 @@ distribution's metadata::
     from gofannon_db.hookspecs import hookimpl
     from gofannon_db.provider import Option, Provider
 
+    GOFANNON_DB_API = 1  # the API_VERSION this plugin was written for
+
     def _create(settings):
         from gofannon_db_mystore.service import MyStoreService  # the SDK is imported here
         return MyStoreService(url=settings.require("MYSTORE_URL"),
@@ -29,10 +31,25 @@ import pluggy
 
 from .provider import Provider
 
-__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+__all__ = ["API_VERSION", "API_VERSION_ATTRIBUTE", "PROJECT_NAME", "hookimpl", "hookspec"]
 
 PROJECT_NAME = "gofannon_db"
 """The pluggy project name, and the entry-point group plugins register under."""
+
+API_VERSION = 1
+"""The plugin API this core implements: this hook, :class:`~gofannon_db.provider.Provider` and
+:class:`~gofannon_db.service.DatabaseService`'s hooks. It goes up only when a change breaks plugins
+written for the previous one; adding an optional hook or setting does not change it.
+
+A plugin states the version it was written for as a module-level constant named by
+:data:`API_VERSION_ATTRIBUTE` (``GOFANNON_DB_API = 1``), as a literal, not by importing this one.
+Discovery refuses a plugin that states another version, naming the plugin, its distribution and
+what to upgrade; the other providers keep working. A plugin that states none is taken to be
+written for version 1, the API as it was before versions were stated.
+"""
+
+API_VERSION_ATTRIBUTE = "GOFANNON_DB_API"
+"""The module-level name under which a plugin states the API version it was written for."""
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)

@@ -16,6 +16,7 @@ from typing import cast
 import pluggy
 
 from . import hookspecs
+from .__about__ import __version__
 from .errors import ConfigurationError, ProviderNotFound
 from .provider import Provider
 
@@ -23,6 +24,7 @@ __all__ = [
     "KNOWN_DISTRIBUTIONS",
     "PluginInfo",
     "ProviderRegistry",
+    "api_mismatch",
     "get_registry",
     "reset_registry",
 ]
@@ -88,6 +90,10 @@ class ProviderRegistry:
             info = PluginInfo(entry_point=name, distribution="(registered at run time)", version="")
         with self._lock:
             self.plugins.append(info)
+            mismatch = api_mismatch(plugin, info)
+            if mismatch is not None:
+                info.error = mismatch
+                return info
             try:
                 self._manager.register(plugin, name=f"{info.distribution}:{info.entry_point}")
                 providers: list[Provider] = [
@@ -141,6 +147,30 @@ class ProviderRegistry:
                 f"{plugin.distribution} ({plugin.entry_point}): {plugin.error}" for plugin in failed
             )
         return message
+
+
+def api_mismatch(plugin: object, info: PluginInfo) -> str | None:
+    """Why ``plugin`` cannot be used with this core's plugin API, or ``None`` when it can.
+
+    Checked before the plugin is registered, so an old plugin is refused at discovery with
+    a reason instead of failing later inside some call. A plugin that states no version was
+    written before versions were stated, for API 1.
+    """
+    stated = getattr(plugin, hookspecs.API_VERSION_ATTRIBUTE, 1)
+    current = hookspecs.API_VERSION
+    if stated == current and type(stated) is int:
+        return None
+    who = f"{info.distribution} {info.version}".rstrip() + f" (plugin {info.entry_point!r})"
+    if type(stated) is not int:
+        return f"{who} states {hookspecs.API_VERSION_ATTRIBUTE} = {stated!r}; it must be a whole number."
+    if stated < current:
+        advice = f"upgrade {info.distribution} to a release written for plugin API {current}"
+    else:
+        advice = f"upgrade gofannon-db to a release that implements plugin API {stated}"
+    return (
+        f"{who} was written for gofannon-db plugin API {stated}, but gofannon-db {__version__} "
+        f"implements API {current}; {advice}."
+    )
 
 
 def _describe(entry_point: EntryPoint) -> PluginInfo:

@@ -14,6 +14,10 @@ def _create(settings: Settings) -> DatabaseService:
     return MemoryDatabaseService(collection_prefix=settings.collection_prefix)
 
 
+GOFANNON_DB_API = 1
+"""The plugin API this plugin was written for (see :data:`gofannon_db.hookspecs.API_VERSION`)."""
+
+
 @hookimpl
 def gofannon_db_providers() -> list[Provider]:
     return [Provider("memory", _create, description="In-process dictionaries; data lives as long as the process.")]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __all__ = ["CouchDBConfig", "CouchDBDatabaseService"]
-__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .config import CouchDBConfig
@@ -17,6 +16,10 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # from the installed metadata: the version is set once, in the core's __about__
+        from importlib.metadata import version
+
+        return version("gofannon-db-couchdb")
     if name == "CouchDBDatabaseService":
         from .service import CouchDBDatabaseService
 

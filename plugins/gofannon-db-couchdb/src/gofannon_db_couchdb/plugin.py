@@ -28,6 +28,10 @@ def _create(settings: Settings) -> DatabaseService:
     )
 
 
+GOFANNON_DB_API = 1
+"""The gofannon-db plugin API this plugin was written for (see gofannon_db.hookspecs.API_VERSION)."""
+
+
 @hookimpl
 def gofannon_db_providers() -> list[Provider]:
     return [

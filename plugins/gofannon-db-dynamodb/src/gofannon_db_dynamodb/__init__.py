@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 __all__ = ["DynamoDBDatabaseService"]
-__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .service import DynamoDBDatabaseService
 
 
 def __getattr__(name: str) -> object:
+    if name == "__version__":  # from the installed metadata: the version is set once, in the core's __about__
+        from importlib.metadata import version
+
+        return version("gofannon-db-dynamodb")
     if name == "DynamoDBDatabaseService":
         from .service import DynamoDBDatabaseService
 

@@ -7,4 +7,10 @@ from __future__ import annotations
 
 __all__ = ["__version__"]
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":  # from the installed metadata: the version is set once, in the core's __about__
+        from importlib.metadata import version
+
+        return version("gofannon-db-firestore")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
