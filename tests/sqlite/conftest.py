@@ -1,4 +1,4 @@
-"""One database file for the sqlite tests of a session, services opened on it, and the CouchDB test server."""
+"""One database file for the sqlite tests of a session, and services opened on it (servers: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from pathlib import Path
 
 import pytest
 from gofannon_db.backends.sqlite import SqliteDatabaseService
-
-from tests.servers.couchdb import CouchDBServer, start_couchdb
-from tests.servers.process import ServerStartError
 
 
 @pytest.fixture(scope="session")
@@ -21,13 +18,3 @@ def sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sqlite_service(sqlite_file: Path) -> Iterator[SqliteDatabaseService]:
     with SqliteDatabaseService(sqlite_file, timeout=10.0) as service:
         yield service
-
-
-@pytest.fixture(scope="session")
-def couchdb_server() -> Iterator[CouchDBServer]:
-    """The real CouchDB-compatible test server, for the sqlite -> couchdb migration."""
-    try:
-        with start_couchdb() as server:
-            yield server
-    except ServerStartError as error:
-        pytest.fail(str(error), pytrace=False)

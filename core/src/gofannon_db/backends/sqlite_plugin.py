@@ -7,6 +7,9 @@ from ..provider import Option, Provider
 from ..service import DatabaseService
 from ..settings import Settings
 
+GOFANNON_DB_API = 1
+"""The plugin API this plugin was written for (see :data:`gofannon_db.hookspecs.API_VERSION`)."""
+
 DEFAULT_PATH = "gofannon-db.sqlite3"
 
 OPTIONS = (
