@@ -74,9 +74,7 @@ def _no_table(exc: sqlite3.OperationalError) -> bool:
 
 def _document(row: _Row) -> Document:
     doc_id, rev, body = row
-    doc: Document = {"_id": doc_id, "_rev": rev}
-    doc.update(_decode(body))
-    return doc
+    return {"_id": doc_id, "_rev": rev, **_decode(body)}
 
 
 class SqliteDatabaseService(DatabaseService):
