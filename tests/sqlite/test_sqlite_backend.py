@@ -181,3 +181,21 @@ def test_discovery_and_the_default_provider_do_not_import_sqlite3() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert (result.returncode, result.stdout.strip()) == (0, "False"), result.stderr
+
+
+def test_bulk_calls_pass_awkward_ids_through_json_each(memory_db: SqliteDatabaseService) -> None:
+    # save_many and get_many send their ids to SQLite as one JSON array: quotes, backslashes and
+    # characters outside the BMP must come back as the same ids.
+    ids = ['a"b', "c\\d", "é☃", "x y+%?#:@&", "\U0001f600", "plain"]
+    name = fresh_name("ids")
+    assert all(result["ok"] for result in memory_db.save_many(name, [{"_id": i, "n": n} for n, i in enumerate(ids)]))
+    found = memory_db.get_many(name, [*ids, "missing"])
+    assert {doc_id: doc and doc["n"] for doc_id, doc in found.items()} == {
+        **{doc_id: n for n, doc_id in enumerate(ids)},
+        "missing": None,
+    }
+    updates = [{"_id": i, "_rev": found[i]["_rev"], "n": -1} for i in ids]  # type: ignore[index]
+    assert all(result["ok"] for result in memory_db.save_many(name, updates))
+    assert all(result["ok"] for result in memory_db.delete_many(name, ids[:3]))
+    assert memory_db.count(name) == 3
+    memory_db.drop_collection(name)
