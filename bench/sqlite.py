@@ -245,7 +245,9 @@ def render(
         f"`find` on an indexed nested field (one in 13 of those documents match each). The raw side runs the "
         "backend's own statements by hand, with the "
         "same JSON encoding and decoding; its gap is the service layer (validation, names, revision check, "
-        "connection pool, error mapping). Target: ratio ≤ 1.2.",
+        "connection pool, error mapping). Target: ratio ≤ 1.2. Every write waits for an fsync, whose time "
+        "depends on the disk and on everything else using it: on a busy machine the wall-clock ratios spread "
+        "widely (see the range), and the client CPU columns are the steadier measure of what the service adds.",
         "",
         "| operation | gofannon-db ms | raw sqlite3 ms | ratio (median) | range over rounds "
         "| client CPU µs, ours / raw | verdict |",

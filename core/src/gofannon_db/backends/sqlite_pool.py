@@ -110,6 +110,8 @@ class ConnectionPool:
         """Wait for this process's other writers, within the timeout; True if the busy timeout was shortened."""
         if self._shared is not None:
             return False  # already serialised
+        if self._write_lock.acquire(blocking=False):
+            return False  # nobody else was writing
         started = time.monotonic()
         if not self._write_lock.acquire(timeout=self.timeout):
             raise sqlite3.OperationalError("database is locked (by another writer of this process)")
