@@ -23,6 +23,7 @@ class TestSqliteFileConformance(ConformanceSuite):
 
 class TestSqliteMemoryConformance(ConformanceSuite):
     stateful_examples = 8  # the same SQL as on a file: the file-backed run above takes the full model-based budget
+
     @pytest.fixture
     def service(self) -> Iterator[SqliteDatabaseService]:
         with SqliteDatabaseService(":memory:") as service:

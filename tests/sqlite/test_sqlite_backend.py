@@ -14,7 +14,7 @@ import pytest
 from gofannon_db import Settings, create_database_service, query
 from gofannon_db.backends import sqlite_sql
 from gofannon_db.backends.sqlite import SqliteDatabaseService
-from gofannon_db.errors import BackendUnavailable, ConfigurationError
+from gofannon_db.errors import BackendUnavailable, ConfigurationError, DatabaseError
 from gofannon_db.testing.base import fresh_name
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -199,3 +199,21 @@ def test_bulk_calls_pass_awkward_ids_through_json_each(memory_db: SqliteDatabase
     assert all(result["ok"] for result in memory_db.delete_many(name, ids[:3]))
     assert memory_db.count(name) == 3
     memory_db.drop_collection(name)
+
+
+def test_close_closes_every_connection_even_one_lent_out(tmp_path: Path) -> None:
+    service = SqliteDatabaseService(tmp_path / "pool.sqlite3")
+    pool = service._pool
+    lent = [pool.borrow() for _ in range(3)]  # as three threads in the middle of a call would hold them
+    pool.give_back(lent[0])
+    service.close()
+    pool.give_back(lent[1])  # calls that were under way finish, then their connection closes
+    for conn in lent[:2]:
+        with pytest.raises(sqlite3.ProgrammingError):
+            conn.execute("SELECT 1")
+    pool.give_back(lent[2])
+    with pytest.raises(sqlite3.ProgrammingError):
+        lent[2].execute("SELECT 1")
+    with pytest.raises(DatabaseError) as excinfo:
+        service.get("docs", "a")
+    assert "closed" in excinfo.value.detail
