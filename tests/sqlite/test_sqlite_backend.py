@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -157,8 +158,12 @@ def test_the_factory_reads_sqlite_path_and_timeout(tmp_path: Path, monkeypatch: 
         assert service.timeout == 7.5
     monkeypatch.chdir(tmp_path)
     with create_database_service(Settings({"DATABASE_PROVIDER": "sqlite"})) as service:
-        service.save("docs", "d", {})
+        monkeypatch.chdir(tmp_path.parent)  # a relative path was resolved once: new connections use the same file
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda n: service.save("docs", f"d{n}", {}), range(8)))
     assert (tmp_path / "gofannon-db.sqlite3").exists()
+    with SqliteDatabaseService(tmp_path / "gofannon-db.sqlite3") as again:
+        assert again.count("docs") == 8
 
 
 def test_an_unusable_path_is_a_configuration_error_naming_it(tmp_path: Path) -> None:

@@ -92,7 +92,8 @@ class SqliteDatabaseService(DatabaseService):
     ) -> None:
         super().__init__(collection_prefix=collection_prefix)
         self.max_document_bytes = max_document_bytes
-        self.path = os.fspath(path)
+        given = os.fspath(path)
+        self.path = given if given == MEMORY else os.path.abspath(given)  # later connections ignore a chdir
         self.timeout = timeout
         self._pool = ConnectionPool(self.path, timeout)
 
@@ -342,8 +343,7 @@ class SqliteDatabaseService(DatabaseService):
     def _ping(self) -> dict[str, Any]:
         with self._pool.connection() as conn:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
-        where = self.path if self.path == MEMORY else os.path.abspath(self.path)
-        return {"version": sqlite3.sqlite_version, "path": where, "journal_mode": self._pool.journal_mode}
+        return {"version": sqlite3.sqlite_version, "path": self.path, "journal_mode": self._pool.journal_mode}
 
     def _close(self) -> None:
         self._pool.close()
