@@ -10,8 +10,9 @@ import threading
 from typing import Any
 
 import pytest
-from gofannon_db import DatabaseService, DocumentNotFound, RevisionConflict
+from gofannon_db import DatabaseService, DocumentNotFound
 from gofannon_db.codec import copy_json, new_revision
+from gofannon_db.errors import revision_conflict
 from gofannon_db.testing import ConformanceSuite
 
 Store = dict[str, dict[str, tuple[str, dict[str, Any]]]]
@@ -35,7 +36,7 @@ class MinimalService(DatabaseService):
         with self._lock:
             current = self._store.get(collection, {}).get(doc_id)
             if expected_rev is not None and (current is None or current[0] != expected_rev):
-                raise RevisionConflict(f"{doc_id!r} is not at {expected_rev!r}")
+                raise revision_conflict(doc_id, expected_rev)
             rev = new_revision(current[0] if current else None)
             self._store.setdefault(collection, {})[doc_id] = (rev, body)
             return rev
@@ -46,7 +47,7 @@ class MinimalService(DatabaseService):
             if current is None:
                 raise DocumentNotFound(f"{doc_id!r} not found")
             if rev is not None and current[0] != rev:
-                raise RevisionConflict(f"{doc_id!r} is not at {rev!r}")
+                raise revision_conflict(doc_id, rev)
             del self._store[collection][doc_id]
 
     def _list_all(self, collection: str) -> list[dict[str, Any]]:

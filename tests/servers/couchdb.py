@@ -57,7 +57,7 @@ def _server_script() -> Path:
 
 
 @contextlib.contextmanager
-def start_couchdb(user: str = "admin", password: str | None = None) -> Iterator[CouchDBServer]:
+def start_couchdb(user: str = "admin", password: str | None = None, port: int | None = None) -> Iterator[CouchDBServer]:
     """Install (once, cached) and start pouchdb-server on a free loopback port; stop it on exit.
 
     The password defaults to a fresh random one so that tests can check it never leaks.
@@ -66,7 +66,7 @@ def start_couchdb(user: str = "admin", password: str | None = None) -> Iterator[
         raise ServerStartError(SERVER_NAME, "node is not installed; install Node.js 18 or newer.")
     script = _server_script()
     password = password or f"pw-{secrets.token_hex(12)}"
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     argv = ["node", str(script), "-o", "127.0.0.1", "-p", str(port), "-m", "-d", "./data", "-c", "./config.json", "-n"]
     server = ServerProcess(SERVER_NAME, argv, ready=lambda: http_status(url + "/") == 200, startup_timeout=60.0)
@@ -77,11 +77,9 @@ def start_couchdb(user: str = "admin", password: str | None = None) -> Iterator[
         yield CouchDBServer(url=url, user=user, password=password)
 
 
-if __name__ == "__main__":  # manual runs: python -m tests.servers.couchdb
-    import time
+if __name__ == "__main__":  # by hand: python -m tests.servers.couchdb [--port 5984]
+    import sys
 
-    with start_couchdb() as running:
-        print(f"{SERVER_NAME} at {running.url} (user {running.user}); Ctrl-C stops it.")
-        with contextlib.suppress(KeyboardInterrupt):
-            while True:
-                time.sleep(1)
+    from .manual import run_by_hand
+
+    sys.exit(run_by_hand(SERVER_NAME, lambda port: start_couchdb(port=port), lambda couch: couch.settings_env))

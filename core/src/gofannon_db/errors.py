@@ -8,7 +8,10 @@ can echo credentials.
 
 from __future__ import annotations
 
+import socket
 from typing import ClassVar
+
+from .redaction import redact_url
 
 __all__ = [
     "BackendUnavailable",
@@ -24,7 +27,11 @@ __all__ = [
     "ProviderNotFound",
     "RevisionConflict",
     "Unauthorized",
+    "already_exists",
+    "connection_failure_reason",
     "error_for_status",
+    "revision_conflict",
+    "unreachable",
 ]
 
 
@@ -147,3 +154,74 @@ def error_for_status(status_code: int, detail: str | None = None) -> DatabaseErr
     Unknown statuses become a plain :class:`DatabaseError`.
     """
     return _BY_STATUS.get(status_code, DatabaseError)(detail)
+
+
+def revision_conflict(doc_id: str | None, expected_rev: str | None = None) -> RevisionConflict:
+    """The one 409 text every backend uses for a write that found another revision.
+
+    Built here, never from the server's words, so the caller sees the same sentence
+    whatever the backend. ``expected_rev=None``: the document kept changing while an
+    unconditional write or delete was retried.
+    """
+    what = f"Document {doc_id!r}" if doc_id is not None else "The document"
+    if expected_rev is None:
+        return RevisionConflict(f"{what} kept changing while it was being written; read it again and retry.")
+    return RevisionConflict(
+        f"{what} is not at revision {expected_rev!r}: it was changed or deleted since that revision was read, "
+        "or never existed; read it again and retry."
+    )
+
+
+def already_exists(doc_id: str) -> RevisionConflict:
+    """The one 409 text for ``create`` of an id that is taken (the physical collection name stays out)."""
+    return RevisionConflict(f"Document {doc_id!r} already exists.")
+
+
+_DNS_PHRASES = ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo", "dns")
+_REFUSED_PHRASES = ("connection refused", "refused")
+_TIMEOUT_PHRASES = ("timed out", "timeout", "deadline exceeded", "deadline_exceeded")
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and everything it wraps: causes, contexts, and exceptions held in ``args`` or ``reason``."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 20:
+        current = todo.pop(0)
+        if any(current is old for old in seen):
+            continue
+        seen.append(current)
+        nested = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        todo.extend(item for item in nested if isinstance(item, BaseException))
+    return seen
+
+
+def connection_failure_reason(exc: BaseException, timeout: float | None = None) -> str:
+    """Why a connection failed, in a few words: refused, timed out, or the name did not resolve (DNS).
+
+    Looks at the exception types first, then at fixed phrases of their text (gRPC and
+    urllib3 report only text); the text itself is never returned.
+    """
+    chain = _chain(exc)
+    waited = f" after {timeout:g} s" if timeout is not None else ""
+    if any(isinstance(item, socket.gaierror) for item in chain):
+        return "the host name did not resolve (DNS)"
+    if any(isinstance(item, ConnectionRefusedError) for item in chain):
+        return "connection refused (is the server running on that port?)"
+    if any(isinstance(item, TimeoutError) for item in chain):
+        return f"timed out{waited}"
+    text = " ".join(str(item) for item in chain).lower()
+    if any(phrase in text for phrase in _DNS_PHRASES):
+        return "the host name did not resolve (DNS)"
+    if any(phrase in text for phrase in _REFUSED_PHRASES):
+        return "connection refused (is the server running on that port?)"
+    if any(phrase in text for phrase in _TIMEOUT_PHRASES) or "timeout" in type(exc).__name__.lower():
+        return f"timed out{waited}"
+    return f"the connection failed ({type(exc).__name__})"
+
+
+def unreachable(backend: str, endpoint: str, exc: BaseException, timeout: float | None = None) -> BackendUnavailable:
+    """The one "could not reach" text: which backend, where (password removed), and why."""
+    return BackendUnavailable(
+        f"Could not reach {backend} at {redact_url(endpoint)}: {connection_failure_reason(exc, timeout)}."
+    )

@@ -9,13 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import cast
 
 import pluggy
 
-from . import hookspecs
+from . import discovery, hookspecs
 from .__about__ import __version__
 from .errors import ConfigurationError, ProviderNotFound
 from .provider import Provider
@@ -69,10 +68,10 @@ class ProviderRegistry:
         self._registrations: dict[str, list[_Registration]] = {}
 
     def load_entry_points(self) -> None:
-        for entry_point in entry_points(group=hookspecs.PROJECT_NAME):
-            info = _describe(entry_point)
+        for entry_point in discovery.find_entry_points(hookspecs.PROJECT_NAME):
+            info = PluginInfo(entry_point.name, entry_point.distribution, entry_point.version)
             try:
-                module = entry_point.load()
+                module = discovery.load(entry_point)
             except Exception as exc:
                 info.error = f"{type(exc).__name__}: {exc}"
                 self.plugins.append(info)
@@ -170,15 +169,6 @@ def api_mismatch(plugin: object, info: PluginInfo) -> str | None:
     return (
         f"{who} was written for gofannon-db plugin API {stated}, but gofannon-db {__version__} "
         f"implements API {current}; {advice}."
-    )
-
-
-def _describe(entry_point: EntryPoint) -> PluginInfo:
-    dist = entry_point.dist
-    return PluginInfo(
-        entry_point=entry_point.name,
-        distribution=dist.metadata["Name"] if dist is not None else "(unknown distribution)",
-        version=dist.version if dist is not None else "",
     )
 
 

@@ -28,7 +28,7 @@ from .errors import (
     InvalidName,
     InvalidQuery,
     OperationNotSupported,
-    RevisionConflict,
+    already_exists,
 )
 from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok
 from .validation import validate_collection_name, validate_doc_id, validate_document, validate_revision
@@ -278,7 +278,7 @@ class DatabaseService(abc.ABC):
             self._get(collection, doc_id)
         except DocumentNotFound:
             return self._save(collection, doc_id, body, None)
-        raise RevisionConflict(f"Document {doc_id!r} already exists.")
+        raise already_exists(doc_id)
 
     def _iter_all(self, collection: str, page_size: int) -> Iterator[Document]:
         """Stream the collection. The default loads it whole: override it to page."""

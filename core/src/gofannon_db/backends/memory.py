@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import query
 from ..codec import copy_json, new_revision
-from ..errors import DocumentNotFound, RevisionConflict
+from ..errors import DocumentNotFound, already_exists, revision_conflict
 from ..service import DatabaseService
 from ..types import BulkResult, BulkWrite, Document, bulk_ok
 
@@ -50,9 +50,9 @@ class MemoryDatabaseService(DatabaseService):
             current = docs.get(doc_id) if docs is not None else None
             if expected_rev is not None:
                 if current is None:
-                    raise RevisionConflict(f"Document {doc_id!r} does not exist, so _rev {expected_rev!r} is stale.")
+                    raise revision_conflict(doc_id, expected_rev)
                 if current[0] != expected_rev:
-                    raise RevisionConflict(f"Document {doc_id!r} is at revision {current[0]!r}, not {expected_rev!r}.")
+                    raise revision_conflict(doc_id, expected_rev)
             rev = new_revision(current[0] if current else None)
             # body is already the service's private, validated copy: store it as is.
             self._collections.setdefault(collection, {})[doc_id] = (rev, body)
@@ -61,7 +61,7 @@ class MemoryDatabaseService(DatabaseService):
     def _create(self, collection: str, doc_id: str, body: Document) -> str:
         with self._lock:
             if doc_id in self._collections.get(collection, {}):
-                raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.")
+                raise already_exists(doc_id)
             return self._save(collection, doc_id, body, None)
 
     def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
@@ -71,7 +71,7 @@ class MemoryDatabaseService(DatabaseService):
             if current is None:
                 raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
             if rev is not None and current[0] != rev:
-                raise RevisionConflict(f"Document {doc_id!r} is at revision {current[0]!r}, not {rev!r}.")
+                raise revision_conflict(doc_id, rev)
             del docs[doc_id]
 
     def _list_all(self, collection: str) -> list[Document]:

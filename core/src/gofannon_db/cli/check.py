@@ -11,7 +11,14 @@ from .output import print_json
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("check", help="connect with the environment's settings and report")
+    parser = commands.add_parser(
+        "check",
+        help="connect with the environment's settings and report",
+        description="Build the provider named by DATABASE_PROVIDER from the environment, reach its server, "
+        "and print what answered and which collections exist. Exits 1 with one line saying why "
+        "(wrong settings, refused credentials, or the server unreachable: refused, timed out, DNS). "
+        "Run it first when something does not work.",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser.set_defaults(run=run)
 

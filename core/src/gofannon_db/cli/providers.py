@@ -10,7 +10,12 @@ from .output import print_json, print_table
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("providers", help="list installed providers and plugins")
+    parser = commands.add_parser(
+        "providers",
+        help="list installed providers and plugins",
+        description="List every installed provider with its distribution, version and whether it loads "
+        "(a plugin that fails to load is shown with its error).",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser.set_defaults(run=run)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from ..migration import (
@@ -16,6 +17,7 @@ from ..migration import (
     verify_file,
 )
 from .migrate import add_collection_options, add_run_options, collection_list, finish, refuse_memory
+from .output import CommandError
 
 
 def register(commands: Any) -> None:
@@ -26,6 +28,7 @@ def register(commands: Any) -> None:
         "A name ending in .gz is gzip-compressed. The file appears only once complete.",
     )
     export.add_argument("file", metavar="FILE")
+    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists (default: refuse)")
     export.add_argument("--source", metavar="PROVIDER", help="provider to read (default: DATABASE_PROVIDER)")
     export.add_argument("--source-env", metavar="FILE", help="variables for the source (KEY=VALUE lines)")
     add_collection_options(export, f"default: {','.join(DEFAULT_COLLECTIONS)}")
@@ -52,6 +55,8 @@ def register(commands: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if not args.force and os.path.lexists(args.file):
+        raise CommandError(f"{args.file!r} already exists; pass --force to overwrite it, or choose another name.")
     settings = side_settings(args.source, args.source_env)
     named_by = "--source" if args.source else "DATABASE_PROVIDER"
     with open_service(refuse_memory(settings, reading=True, named_by=named_by)) as source:

@@ -31,7 +31,7 @@ class TransferStopped(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        return f"the {self.side} failed: {type(self.error).__name__}: {self.error.detail}"
+        return f"the {self.side} failed: {type(self.error).__name__}: {self.error.detail.rstrip('.')}"
 
 
 def guarded(side: Side, call: Callable[[], _T]) -> _T:

@@ -69,11 +69,13 @@ def _copy_collection(
 
 
 def _predict(target: DatabaseService, report: CollectionReport, doc: dict[str, object]) -> None:
-    """Dry run: flag documents the target would refuse for their size (everything else is valid already)."""
+    """Dry run: count what the target would accept, flag what it would refuse for its size."""
     doc_id = str(doc["_id"])
     body = {key: value for key, value in doc.items() if key not in ("_id", "_rev")}
     size = target.document_size(report.name, doc_id, body)
-    if size > target.max_document_bytes:
+    if size <= target.max_document_bytes:
+        report.would_write += 1
+    else:
         report.failed.append(
             Failure(
                 doc_id,
@@ -112,6 +114,7 @@ def migrate(
             _copy_collection(source, target, collection, batch_size=batch_size, dry_run=dry_run, progress=progress)
             if verify:
                 verify_collection(source, target, name, collection, batch_size=batch_size, progress=progress)
+            collection.finished = True
     except TransferStopped as stop:
         report.status, report.error = "stopped", _stopped_message(stop, dry_run)
     except KeyboardInterrupt:

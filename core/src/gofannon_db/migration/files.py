@@ -162,6 +162,7 @@ class _Importer:
         collection = self.report.collection(item.collection)
         collection.read += 1
         if self.report.dry_run:
+            collection.would_write += 1
             self.progress.advance(1)
             return
         writer = self.writers.get(item.collection)

@@ -36,11 +36,15 @@ class Difference:
 
 @dataclass
 class CollectionReport:
-    """Counts for one collection. ``written`` stays 0 in a dry run."""
+    """Counts for one collection. ``written`` stays 0 in a dry run; ``would_write`` counts what it would write."""
 
     name: str
     read: int = 0
     written: int = 0
+    would_write: int = 0
+    """Dry run: documents read that the target would accept (``written`` stays 0)."""
+    finished: bool = False
+    """The run got all the way through this collection (a stopped run names the ones it finished)."""
     failed: list[Failure] = field(default_factory=list)
     verified: int | None = None
     """Documents compared by ``--verify`` (``None``: not verified)."""
@@ -98,17 +102,32 @@ class Report:
         data["documents_per_second"] = round(self.documents_per_second, 1)
         data["seconds"] = round(self.seconds, 3)
         for entry, collection in zip(data["collections"], self.collections, strict=True):
-            entry["ok"] = collection.ok
+            entry["ok"] = self.collection_ok(collection)
+            del entry["finished"]  # folded into ok
+            if not self.dry_run:
+                del entry["would_write"]
+        if self.dry_run:
+            data["would_write"] = sum(c.would_write for c in self.collections)
         return data
+
+    def collection_ok(self, collection: CollectionReport) -> bool:
+        """A collection is ok when nothing failed in it and the run finished it (or the whole run completed).
+
+        So a stopped run never reports ``ok`` for the collection it stopped in, or for one it
+        never reached, while its top-level ``ok`` is false.
+        """
+        completed = self.status == "completed" and self.error is None
+        return collection.ok and (completed or collection.finished)
 
     def to_text(self) -> str:
         """A summary table, then each failure and difference (the first few of each list)."""
         route = " -> ".join(part for part in (self.source, self.file, self.target) if part)
         lines = [f"{self.operation} {route}{' (dry run: nothing written)' if self.dry_run else ''}"]
         verified = any(c.verified is not None for c in self.collections)
-        headers = ["COLLECTION", "READ", "WRITTEN", "FAILED"] + (["VERIFIED", "DIFFERENCES"] if verified else [])
+        written = "WOULD WRITE" if self.dry_run else "WRITTEN"
+        headers = ["COLLECTION", "READ", written, "FAILED"] + (["VERIFIED", "DIFFERENCES"] if verified else [])
         rows = [
-            [c.name, str(c.read), str(c.written), str(len(c.failed))]
+            [c.name, str(c.read), str(c.would_write if self.dry_run else c.written), str(len(c.failed))]
             + ([("-" if c.verified is None else str(c.verified)), str(len(c.differences))] if verified else [])
             for c in self.collections
         ]
@@ -124,6 +143,10 @@ class Report:
             lines.append(f"{'Interrupted' if self.status == 'interrupted' else 'Stopped'}: {self.error}")
         elif self.status == "interrupted":
             lines.append("Interrupted.")
+        if self.dry_run:
+            would = sum(c.would_write for c in self.collections)
+            lines.append(f"{'OK' if self.ok else 'FAILED'}: dry run: {would} documents would be written; nothing was.")
+            return "\n".join(lines)
         total = sum(c.written for c in self.collections)
         lines.append(
             f"{'OK' if self.ok else 'FAILED'}: {total} documents written in {self.seconds:.1f} s"

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match
 
 from .. import __version__
@@ -76,7 +76,13 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(router)
+    app.add_api_route("/", _home, methods=["GET"], include_in_schema=False)
     return app
+
+
+def _home(request: Request) -> Response:
+    """``GET /`` leads a browser (or curl -L) to the interactive API docs instead of a 404."""
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/docs", status_code=307)
 
 
 def _describe_issue(issue: dict[str, Any]) -> str:

@@ -8,13 +8,13 @@ from typing import Any
 
 from couchdb import http  # type: ignore[import-untyped]
 from gofannon_db.errors import (
-    BackendUnavailable,
     DatabaseError,
     DocumentNotFound,
     PermissionDenied,
-    RevisionConflict,
     Unauthorized,
     error_for_status,
+    revision_conflict,
+    unreachable,
 )
 
 __all__ = ["STATUS_BY_ERROR_NAME", "http_status_of", "server_reason", "translate"]
@@ -69,7 +69,7 @@ def translate(exc: Exception, *, url: str, timeout: float, user: str | None) -> 
     credential-free URL only; the original exception stays reachable as ``__cause__``.
     """
     if isinstance(exc, _UNREACHABLE) or (isinstance(exc, OSError) and not isinstance(exc, http.HTTPError)):
-        return BackendUnavailable(f"Could not reach CouchDB at {url} within {timeout:g} s ({type(exc).__name__}).")
+        return unreachable("CouchDB", url, exc, timeout)
     reason = server_reason(exc)
     suffix = f" ({reason})" if reason else ""
     status = http_status_of(exc)
@@ -84,7 +84,7 @@ def translate(exc: Exception, *, url: str, timeout: float, user: str | None) -> 
     if status == 404:
         return DocumentNotFound(f"CouchDB: not found{suffix}.")
     if status in (409, 412):
-        return RevisionConflict(f"CouchDB: conflict{suffix}.")
+        return revision_conflict(None)
     if status is not None:
         return error_for_status(status, f"CouchDB at {url} answered HTTP {status}{suffix}.")
     return DatabaseError(f"The couchdb backend failed ({type(exc).__name__}).")

@@ -24,7 +24,14 @@ from typing import Any
 from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Server  # type: ignore[import-untyped]
 from gofannon_db import query
-from gofannon_db.errors import ConfigurationError, DatabaseError, DocumentNotFound, RevisionConflict, error_for_status
+from gofannon_db.errors import (
+    ConfigurationError,
+    DatabaseError,
+    DocumentNotFound,
+    already_exists,
+    error_for_status,
+    revision_conflict,
+)
 from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 
@@ -234,29 +241,25 @@ class CouchDBDatabaseService(DatabaseService):
                 # current revision and write over it; the caller's body is never dropped.
                 rev = self._revisions_of(collection, [doc_id])[doc_id]
                 _backoff(attempt)
-        raise RevisionConflict(
-            f"Document {doc_id!r} kept changing under {_MAX_ATTEMPTS} attempts to save it; try again."
-        )
+        raise revision_conflict(doc_id)
 
     def _save_conditional(self, collection: str, doc_id: str, body: Document, expected_rev: str) -> str:
         if not REVISION_FORMAT.fullmatch(expected_rev):
-            raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r}.")
+            raise revision_conflict(doc_id, expected_rev)
         try:
             return self._put(collection, doc_id, body, expected_rev)
         except http.ResourceConflict as exc:
-            raise RevisionConflict(
-                f"Document {doc_id!r} is not at revision {expected_rev!r} (changed or missing)."
-            ) from exc
+            raise revision_conflict(doc_id, expected_rev) from exc
         except http.ServerError as exc:
             if http_status_of(exc) == 400 and "rev" in server_reason(exc):
-                raise RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r}.") from exc
+                raise revision_conflict(doc_id, expected_rev) from exc
             raise
 
     def _create(self, collection: str, doc_id: str, body: Document) -> str:
         try:
             return self._put(collection, doc_id, body, None)
         except http.ResourceConflict as exc:
-            raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.") from exc
+            raise already_exists(doc_id) from exc
 
     def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
         if rev is not None:
@@ -276,7 +279,7 @@ class CouchDBDatabaseService(DatabaseService):
             if current is None:
                 self._revs.put(collection, doc_id, None)
                 raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
-        raise RevisionConflict(f"Document {doc_id!r} kept changing under {_MAX_ATTEMPTS} attempts to delete it.")
+        raise revision_conflict(doc_id)
 
     def _delete_conditional(self, collection: str, doc_id: str, rev: str) -> None:
         if REVISION_FORMAT.fullmatch(rev):
@@ -289,7 +292,7 @@ class CouchDBDatabaseService(DatabaseService):
                 return
         if self._revisions_of(collection, [doc_id])[doc_id] is None:
             raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
-        raise RevisionConflict(f"Document {doc_id!r} is not at revision {rev!r}.")
+        raise revision_conflict(doc_id, rev)
 
     # ------------------------------------------------------------------ listing
 
@@ -383,12 +386,12 @@ class CouchDBDatabaseService(DatabaseService):
         return results
 
     @staticmethod
-    def _bulk_failure(doc_id: str, answer: dict[str, Any]) -> BulkResult:
+    def _bulk_failure(doc_id: str, answer: dict[str, Any], expected_rev: str | None = None) -> BulkResult:
         name = str(answer.get("error", "unknown_error"))
         reason = str(answer.get("reason", ""))
         status = STATUS_BY_ERROR_NAME.get(name, 500)
-        if status == 412:
-            status = 409
+        if status in (409, 412):  # one wording on every backend, never the server's
+            return bulk_error(doc_id, revision_conflict(doc_id, expected_rev))
         error = error_for_status(status, f"Document {doc_id!r}: {name}{': ' + reason if reason else ''}.")
         return bulk_error(doc_id, error)
 
@@ -399,7 +402,7 @@ class CouchDBDatabaseService(DatabaseService):
         pending: list[int] = []
         for index, write in enumerate(writes):
             if write.expected_rev is not None and not REVISION_FORMAT.fullmatch(write.expected_rev):
-                error = RevisionConflict(f"Document {write.doc_id!r} is not at revision {write.expected_rev!r}.")
+                error = revision_conflict(write.doc_id, write.expected_rev)
                 results[index] = bulk_error(write.doc_id, error)
                 continue
             revs[index] = write.expected_rev or self._revs.get(collection, write.doc_id)
@@ -423,7 +426,7 @@ class CouchDBDatabaseService(DatabaseService):
                 elif answer.get("error") == "conflict" and write.expected_rev is None:
                     retry.append(index)
                 else:
-                    results[index] = self._bulk_failure(write.doc_id, answer)
+                    results[index] = self._bulk_failure(write.doc_id, answer, write.expected_rev)
             if retry:
                 current = self._revisions_of(collection, [writes[index].doc_id for index in retry])
                 for index in retry:
@@ -431,7 +434,7 @@ class CouchDBDatabaseService(DatabaseService):
                 _backoff(attempt)
             pending = retry
         for index in pending:
-            error = RevisionConflict(f"Document {writes[index].doc_id!r} kept changing; try again.")
+            error = revision_conflict(writes[index].doc_id)
             results[index] = bulk_error(writes[index].doc_id, error)
         return [result for result in results if result is not None]
 
@@ -463,7 +466,7 @@ class CouchDBDatabaseService(DatabaseService):
             _backoff(attempt)
         for doc_id in pending:
             if doc_id not in results:
-                results[doc_id] = bulk_error(doc_id, RevisionConflict(f"Document {doc_id!r} kept changing; try again."))
+                results[doc_id] = bulk_error(doc_id, revision_conflict(doc_id))
         return [results[doc_id] for doc_id in doc_ids]
 
     # ------------------------------------------------------------------ queries

@@ -24,8 +24,9 @@ from gofannon_db.errors import (
     DocumentTooLarge,
     InvalidDocument,
     PermissionDenied,
-    RevisionConflict,
     Unauthorized,
+    revision_conflict,
+    unreachable,
 )
 
 __all__ = ["error_code", "translate"]
@@ -71,8 +72,8 @@ def _message(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Message", ""))
 
 
-def translate(exc: Exception) -> DatabaseError:
-    """The typed error for one SDK exception."""
+def translate(exc: Exception, *, endpoint: str = "DynamoDB", timeout: float | None = None) -> DatabaseError:
+    """The typed error for one SDK exception (``endpoint``: where the client sends requests)."""
     if isinstance(exc, ClientError):
         code = error_code(exc)
         operation = getattr(exc, "operation_name", "") or "request"
@@ -82,7 +83,7 @@ def translate(exc: Exception) -> DatabaseError:
         if code in _DENIED:
             return PermissionDenied(f"{where}: the AWS credentials lack permission for this operation.")
         if code == "ConditionalCheckFailedException":
-            return RevisionConflict(f"{where}: the document's revision changed.")
+            return revision_conflict(None)
         if code == "ResourceNotFoundException":
             return DocumentNotFound(f"{where}: the collection does not exist.")
         if code in _UNAVAILABLE:
@@ -100,9 +101,7 @@ def translate(exc: Exception) -> DatabaseError:
     if isinstance(exc, NoRegionError):
         return DatabaseError("No AWS region is configured; set DYNAMODB_REGION.")
     if isinstance(exc, (EndpointConnectionError, ConnectionError, HTTPClientError)):
-        return BackendUnavailable(
-            f"Could not reach DynamoDB ({type(exc).__name__}) within the configured timeout and retries."
-        )
+        return unreachable("DynamoDB", endpoint, exc, timeout)
     if isinstance(exc, BotoCoreError):
         return DatabaseError(f"The DynamoDB client failed ({type(exc).__name__}).")
     return DatabaseError(f"The dynamodb backend failed ({type(exc).__name__}).")

@@ -33,7 +33,14 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from gofannon_db import query
 from gofannon_db.codec import new_revision
 from gofannon_db.concurrency import DEFAULT_BULK_CONCURRENCY, run_ordered
-from gofannon_db.errors import BackendUnavailable, DatabaseError, DocumentNotFound, InvalidQuery, RevisionConflict
+from gofannon_db.errors import (
+    BackendUnavailable,
+    DatabaseError,
+    DocumentNotFound,
+    InvalidQuery,
+    already_exists,
+    revision_conflict,
+)
 from gofannon_db.redaction import redact_url
 from gofannon_db.service import DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
@@ -312,7 +319,7 @@ class DynamoDBDatabaseService(DatabaseService):
             )
             return rev
         table = self._table(collection, create=False)
-        stale = RevisionConflict(f"Document {doc_id!r} is not at revision {expected_rev!r} (or does not exist).")
+        stale = revision_conflict(doc_id, expected_rev)
         if table is None:
             raise stale
         try:
@@ -347,7 +354,7 @@ class DynamoDBDatabaseService(DatabaseService):
             self._write(collection, put)
         except ClientError as exc:
             if error_code(exc) == "ConditionalCheckFailedException":
-                raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.") from exc
+                raise already_exists(doc_id) from exc
             raise
         return rev
 
@@ -380,7 +387,7 @@ class DynamoDBDatabaseService(DatabaseService):
                     current = self._get(collection, doc_id)
                 except DocumentNotFound:
                     raise missing from exc
-            raise RevisionConflict(f"Document {doc_id!r} is not at revision {rev!r}.") from exc
+            raise revision_conflict(doc_id, rev) from exc
 
     def _list_all(self, collection: str) -> list[Document]:
         return list(self._iter_all(collection, 0))
@@ -759,4 +766,4 @@ class DynamoDBDatabaseService(DatabaseService):
         self.client.close()
 
     def _translate_error(self, exc: Exception) -> DatabaseError:
-        return translate(exc)
+        return translate(exc, endpoint=self.endpoint_url or self.client.meta.endpoint_url, timeout=self.timeout)

@@ -14,11 +14,16 @@ from gofannon_db.errors import (
     DocumentTooLarge,
     InvalidDocument,
     PermissionDenied,
-    RevisionConflict,
     Unauthorized,
+    already_exists,
+    revision_conflict,
+    unreachable,
 )
 
-__all__ = ["error_for_code", "translate_error"]
+__all__ = ["CLOUD_ENDPOINT", "error_for_code", "translate_error"]
+
+CLOUD_ENDPOINT = "firestore.googleapis.com"
+"""Where the client sends requests when no emulator is configured."""
 
 # google.rpc.Code values (also grpc.StatusCode.value[0]).
 OK = 0
@@ -45,15 +50,19 @@ def _is_too_large(message: str) -> bool:
     return any(phrase in lowered for phrase in _TOO_LARGE_PHRASES)
 
 
-def error_for_code(code: int, message: str = "", *, doc_id: str | None = None) -> DatabaseError:
+def error_for_code(
+    code: int, message: str = "", *, doc_id: str | None = None, expected_rev: str | None = None
+) -> DatabaseError:
     """The typed error for a google.rpc status code (one write of a batch, or one call).
 
     ``NOT_FOUND`` and ``FAILED_PRECONDITION`` of a write mean its precondition failed:
     the document changed or vanished since its revision was read, hence 409.
     """
     what = f"Document {doc_id!r}" if doc_id is not None else "The request"
+    if code == ALREADY_EXISTS and doc_id is not None:
+        return already_exists(doc_id)
     if code in (ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED) or (code == NOT_FOUND and doc_id is not None):
-        return RevisionConflict(f"{what} conflicts with its stored revision.")
+        return revision_conflict(doc_id, expected_rev)
     if code == NOT_FOUND:
         return DocumentNotFound(f"{what} refers to a document that does not exist.")
     if code == INVALID_ARGUMENT:
@@ -69,8 +78,14 @@ def error_for_code(code: int, message: str = "", *, doc_id: str | None = None) -
     return DatabaseError(f"Firestore failed the request (status code {code}).")
 
 
-def translate_error(exc: BaseException) -> DatabaseError:
-    """Map any exception from google-cloud-firestore, google-api-core, grpc or google-auth."""
+def translate_error(
+    exc: BaseException, *, endpoint: str = CLOUD_ENDPOINT, timeout: float | None = None
+) -> DatabaseError:
+    """Map any exception from google-cloud-firestore, google-api-core, grpc or google-auth.
+
+    ``endpoint`` (the emulator's host:port, or the cloud endpoint) is named when the
+    server cannot be reached, with the reason: refused, timed out, or DNS.
+    """
     from google.api_core import exceptions as api
     from google.auth import exceptions as auth
 
@@ -79,7 +94,7 @@ def translate_error(exc: BaseException) -> DatabaseError:
     if isinstance(exc, api.RetryError):
         cause = exc.cause
         if cause is None or isinstance(cause, (api.ServiceUnavailable, api.DeadlineExceeded)):
-            return BackendUnavailable("Firestore could not be reached within the configured timeout and retries.")
+            return unreachable("Firestore", endpoint, exc, timeout)
         return translate_error(cause)
     if isinstance(exc, api.GoogleAPICallError):
         code = exc.grpc_status_code.value[0] if exc.grpc_status_code is not None else -1
@@ -93,6 +108,8 @@ def translate_error(exc: BaseException) -> DatabaseError:
             return DatabaseError("Firestore refused the request: failed precondition (a query may need an index).")
         if code == NOT_FOUND:
             return DocumentNotFound("Firestore found no such document or database.")
+        if code in (UNAVAILABLE, DEADLINE_EXCEEDED):
+            return unreachable("Firestore", endpoint, exc, timeout)
         return error_for_code(code, exc.message or "")
     if isinstance(exc, auth.RefreshError):
         return Unauthorized("Could not obtain a Google access token with the configured credentials.")
@@ -106,5 +123,5 @@ def translate_error(exc: BaseException) -> DatabaseError:
         status = exc.code() if hasattr(exc, "code") else None
         return error_for_code(status.value[0] if status is not None else -1)
     if isinstance(exc, (ConnectionError, TimeoutError)):
-        return BackendUnavailable("Firestore could not be reached.")
+        return unreachable("Firestore", endpoint, exc, timeout)
     return DatabaseError(f"The firestore backend failed ({type(exc).__name__}).")

@@ -24,14 +24,21 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from gofannon_db import query
 from gofannon_db.codec import new_revision
 from gofannon_db.concurrency import run_ordered
-from gofannon_db.errors import DatabaseError, DocumentNotFound, InvalidName, RevisionConflict
+from gofannon_db.errors import (
+    DatabaseError,
+    DocumentNotFound,
+    InvalidName,
+    RevisionConflict,
+    already_exists,
+    revision_conflict,
+)
 from gofannon_db.service import DEFAULT_PAGE_SIZE, DatabaseService
 from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
 from gofannon_db.validation import validate_doc_id
 
 from .client import build_client, retry_policy
 from .config import FirestoreConfig
-from .errors import NOT_FOUND, OK, RETRYABLE_CODES, error_for_code, translate_error
+from .errors import CLOUD_ENDPOINT, NOT_FOUND, OK, RETRYABLE_CODES, error_for_code, translate_error
 from .values import (
     MAX_REVISION_BYTES,
     REV_FIELD,
@@ -138,10 +145,10 @@ class FirestoreDatabaseService(DatabaseService):
 
     def _check_revision(self, snapshot: DocumentSnapshot, doc_id: str, expected_rev: str) -> None:
         if not snapshot.exists:
-            raise RevisionConflict(f"Document {doc_id!r} does not exist, so _rev {expected_rev!r} is stale.")
+            raise revision_conflict(doc_id, expected_rev)
         current = self._revision(snapshot, snapshot.to_dict() or {})
         if current != expected_rev:
-            raise RevisionConflict(f"Document {doc_id!r} is at revision {current!r}, not {expected_rev!r}.")
+            raise revision_conflict(doc_id, expected_rev)
 
     @staticmethod
     def _replacement(fields: dict[str, Any], snapshot: DocumentSnapshot) -> dict[str, Any]:
@@ -192,7 +199,7 @@ class FirestoreDatabaseService(DatabaseService):
         try:
             ref.update(self._replacement(fields, snapshot), option=option, **self._rpc)
         except (api.FailedPrecondition, api.NotFound, api.Aborted) as exc:
-            raise RevisionConflict(f"Document {doc_id!r} changed while it was being saved.") from exc
+            raise revision_conflict(doc_id, expected_rev) from exc
         return rev
 
     def _create(self, collection: str, doc_id: str, body: Document) -> str:
@@ -202,7 +209,7 @@ class FirestoreDatabaseService(DatabaseService):
         try:
             self._ref(collection, doc_id).create(encode_document(body, rev), **self._rpc)
         except api.AlreadyExists as exc:
-            raise RevisionConflict(f"Document {doc_id!r} already exists in collection {collection!r}.") from exc
+            raise already_exists(doc_id) from exc
         return rev
 
     def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
@@ -222,7 +229,7 @@ class FirestoreDatabaseService(DatabaseService):
         try:
             ref.delete(option=self._client.write_option(last_update_time=snapshot.update_time), **self._rpc)
         except (api.FailedPrecondition, api.NotFound, api.Aborted) as exc:
-            raise RevisionConflict(f"Document {doc_id!r} changed while it was being deleted.") from exc
+            raise revision_conflict(doc_id, rev) from exc
 
     def _list_all(self, collection: str) -> list[Document]:
         """One streamed query (RunQuery streams its results), as ``collection.stream()``.
@@ -330,7 +337,7 @@ class FirestoreDatabaseService(DatabaseService):
         self._client.close()  # type: ignore[no-untyped-call]
 
     def _translate_error(self, exc: Exception) -> DatabaseError:
-        return translate_error(exc)
+        return translate_error(exc, endpoint=self.config.emulator_host or CLOUD_ENDPOINT, timeout=self.timeout)
 
     # ------------------------------------------------------------------ batches
 
@@ -366,7 +373,7 @@ class FirestoreDatabaseService(DatabaseService):
                     # The whole request failed (server unreachable, credentials refused):
                     # every write not yet reported fails with the same error, and chunks not
                     # yet sent fail with it too, without more waiting.
-                    failures.append(exc if isinstance(exc, DatabaseError) else translate_error(exc))
+                    failures.append(exc if isinstance(exc, DatabaseError) else self._translate_error(exc))
             for index in chunk:
                 if results[index] is None:
                     results[index] = bulk_error(writes[index].doc_id, failures[0])
@@ -408,7 +415,9 @@ class FirestoreDatabaseService(DatabaseService):
             if code == OK:
                 results[index] = bulk_ok(doc_id, revs[index])
             else:
-                results[index] = bulk_error(doc_id, error_for_code(code, message, doc_id=doc_id))
+                results[index] = bulk_error(
+                    doc_id, error_for_code(code, message, doc_id=doc_id, expected_rev=writes[index].expected_rev)
+                )
 
     def _batch_write(self, pending: list[tuple[int, _Write]]) -> Iterator[tuple[int, int, str]]:
         """Send writes with BatchWrite; yield ``(index, status code, message)`` for each.
@@ -454,7 +463,7 @@ class FirestoreDatabaseService(DatabaseService):
                             outcome[doc_id] = bulk_error(doc_id, error_for_code(code, message))
                     return outcome
                 except Exception as exc:
-                    failures.append(exc if isinstance(exc, DatabaseError) else translate_error(exc))
+                    failures.append(exc if isinstance(exc, DatabaseError) else self._translate_error(exc))
             for doc_id in chunk:
                 outcome.setdefault(doc_id, bulk_error(doc_id, failures[0]))
             return outcome

@@ -1,0 +1,132 @@
+"""Find the ``gofannon_db`` entry points fast: scan installed metadata once, then reuse the result.
+
+Scanning every installed distribution's metadata (``importlib.metadata.entry_points``)
+costs tens of milliseconds, and importing :mod:`importlib.metadata` itself pulls in the
+``email`` package. Both are most of a process's start-up. The scan's result is therefore
+cached in a small JSON file, keyed by the interpreter's path entries and each entry's
+modification time: installing or removing a distribution rewrites its ``*.dist-info``
+folder, which changes the time of the folder holding it, so the next start sees the
+change at once.
+
+Set ``GOFANNON_DB_DISCOVERY_CACHE=0`` to always scan; ``GOFANNON_DB_CACHE_DIR`` moves the
+cache (default: ``$XDG_CACHE_HOME/gofannon-db`` or ``~/.cache/gofannon-db``). A cache
+that cannot be read or written is ignored: discovery then scans, as without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["EntryPointRecord", "cache_path", "find_entry_points", "load"]
+
+_CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class EntryPointRecord:
+    """One entry point as discovery needs it, without :mod:`importlib.metadata` objects."""
+
+    name: str
+    value: str
+    """``module`` or ``module:attribute``."""
+    distribution: str
+    version: str
+
+
+def load(record: EntryPointRecord) -> Any:
+    """Import what the entry point names, as :meth:`importlib.metadata.EntryPoint.load` does."""
+    module_name, _, attribute = record.value.partition(":")
+    target: Any = importlib.import_module(module_name.strip())
+    for part in filter(None, attribute.strip().split(".")):
+        target = getattr(target, part)
+    return target
+
+
+def find_entry_points(group: str) -> list[EntryPointRecord]:
+    """Every installed entry point of ``group``, from the cache when nothing was installed since."""
+    if os.environ.get("GOFANNON_DB_DISCOVERY_CACHE", "1").strip().lower() in ("0", "false", "no", "off"):
+        return _scan(group)
+    signature = _signature()
+    path = cache_path(group)
+    cached = _read(path, signature)
+    if cached is not None:
+        return cached
+    records = _scan(group)
+    _write(path, signature, records)
+    return records
+
+
+def cache_path(group: str) -> Path:
+    """Where the cache for ``group`` in this interpreter's environment lives."""
+    base = os.environ.get("GOFANNON_DB_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gofannon-db"
+    )
+    # sys.path[0] is the running script's folder (or ""), which varies from one command to the next;
+    # it stays in the signature, but not in the file name, so every script shares one cache file.
+    environment = hashlib.sha256("\0".join([sys.prefix, group, *sys.path[1:]]).encode()).hexdigest()[:20]
+    return Path(base) / f"entry-points-{environment}.json"
+
+
+def _signature() -> list[list[Any]]:
+    """Each path entry with its modification time: what an install or uninstall changes."""
+    signature: list[list[Any]] = []
+    for entry in sys.path:
+        try:
+            signature.append([entry, os.stat(entry or ".").st_mtime_ns])
+        except OSError:
+            signature.append([entry, None])
+    return signature
+
+
+def _scan(group: str) -> list[EntryPointRecord]:
+    from importlib.metadata import entry_points
+
+    records = []
+    for entry_point in entry_points(group=group):
+        dist = entry_point.dist
+        records.append(
+            EntryPointRecord(
+                name=entry_point.name,
+                value=entry_point.value,
+                distribution=dist.metadata["Name"] if dist is not None else "(unknown distribution)",
+                version=dist.version if dist is not None else "",
+            )
+        )
+    return records
+
+
+def _read(path: Path, signature: list[list[Any]]) -> list[EntryPointRecord] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["format"] != _CACHE_FORMAT or data["signature"] != signature:
+            return None
+        return [EntryPointRecord(**record) for record in data["entry_points"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(path: Path, signature: list[list[Any]], records: list[EntryPointRecord]) -> None:
+    data = {
+        "format": _CACHE_FORMAT,
+        "signature": signature,
+        "entry_points": [record.__dict__ for record in records],
+    }
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-points-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(data, file)
+            os.replace(temporary, path)  # atomic: a concurrent reader sees the old file or the new one
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
