@@ -25,7 +25,8 @@ from ..errors import (
     DatabaseError,
     DocumentNotFound,
     PermissionDenied,
-    RevisionConflict,
+    already_exists,
+    revision_conflict,
 )
 from ..service import DatabaseService
 from ..types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
@@ -147,15 +148,6 @@ class SqliteDatabaseService(DatabaseService):
             raise
         return rows[0][0] if rows else None
 
-    @staticmethod
-    def _conflict(doc_id: str, expected: str) -> RevisionConflict:
-        # The wording of the core's revision_conflict() on the branch that adds it (one 409 text for
-        # every backend); use that helper once it is in main.
-        return RevisionConflict(
-            f"Document {doc_id!r} is not at revision {expected!r}: it was changed or deleted since that revision "
-            "was read, or never existed; read it again and retry."
-        )
-
     # ------------------------------------------------------------------ documents
 
     def _get(self, collection: str, doc_id: str) -> Document:
@@ -170,13 +162,13 @@ class SqliteDatabaseService(DatabaseService):
             return str(self._writing(collection, _UPSERT, (doc_id, _salt(), encoded))[0][0])
         rows = self._writing(collection, _UPDATE_IF, (_salt(), encoded, doc_id, expected_rev))
         if not rows:  # absent, deleted or at another revision: one statement decided it atomically
-            raise self._conflict(doc_id, expected_rev)
+            raise revision_conflict(doc_id, expected_rev)
         return str(rows[0][0])
 
     def _create(self, collection: str, doc_id: str, body: Document) -> str:
         rows = self._writing(collection, _INSERT_NEW, (doc_id, _salt(), _encode(body)))
         if not rows:
-            raise RevisionConflict(f"Document {doc_id!r} already exists.")  # the core's already_exists() wording
+            raise already_exists(doc_id)
         return str(rows[0][0])
 
     def _delete(self, collection: str, doc_id: str, rev: str | None) -> None:
@@ -195,7 +187,7 @@ class SqliteDatabaseService(DatabaseService):
                 return
             exists = rev is not None and self._current_rev(conn, collection, doc_id) is not None
         if rev is not None and exists:
-            raise self._conflict(doc_id, rev)
+            raise revision_conflict(doc_id, rev)
         raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
 
     def _list_all(self, collection: str) -> list[Document]:
@@ -234,7 +226,9 @@ class SqliteDatabaseService(DatabaseService):
                     for write in chunk:
                         stored = current.get(write.doc_id)
                         if write.expected_rev is not None and stored != write.expected_rev:
-                            outcome.append(bulk_error(write.doc_id, self._conflict(write.doc_id, write.expected_rev)))
+                            outcome.append(
+                                bulk_error(write.doc_id, revision_conflict(write.doc_id, write.expected_rev))
+                            )
                             continue
                         rev = new_revision(stored)
                         rows.append((write.doc_id, rev, _encode(write.body)))
