@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ from gofannon_db import ConfigurationError, Settings
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.server import create_app
 from gofannon_db.server.state import CORE_COLLECTIONS
+from gofannon_db.tokens import TokenSet
 
 from tests.servers.process import free_port
 
@@ -133,3 +135,21 @@ def test_importing_the_app_builds_no_service() -> None:
         [sys.executable, "-c", code], check=False, capture_output=True, text=True, env=env, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_schema_states_the_served_collections_and_the_id_rules() -> None:
+    with MemoryDatabaseService() as service:
+        one = create_app(service=service, collections=["widgets"], tokens=TokenSet()).openapi()
+        other = create_app(service=service, collections=["gadgets", "gizmos"]).openapi()
+    get_one = one["paths"]["/collections/{collection}/documents/{doc_id}"]["get"]["parameters"]
+    get_other = other["paths"]["/collections/{collection}/documents/{doc_id}"]["get"]["parameters"]
+    assert get_one[0]["schema"]["enum"] == ["widgets"]  # each app its own, even built one after the other
+    assert get_other[0]["schema"]["enum"] == ["gadgets", "gizmos"]
+    doc_id = get_one[1]["schema"]
+    assert (doc_id["minLength"], doc_id["maxLength"]) == (1, 512)
+    pattern = re.compile(doc_id["pattern"])
+    assert pattern.search("ada lovelace+1")
+    assert pattern.search("日本語")
+    for bad in ("_design", "a/b", "tab\tx", ".", ".."):
+        assert not pattern.search(bad), bad
+    assert "securitySchemes" not in one.get("components", {})  # no tokens configured: no auth declared

@@ -24,6 +24,7 @@ from .errors import (
     PermissionDenied,
     ProviderNotFound,
     RevisionConflict,
+    ServiceClosed,
     Unauthorized,
 )
 from .provider import Option, Provider
@@ -68,6 +69,7 @@ __all__ = [
     "Provider",
     "ProviderNotFound",
     "RevisionConflict",
+    "ServiceClosed",
     "Settings",
     "Unauthorized",
     "WriteResult",

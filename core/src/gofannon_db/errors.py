@@ -26,6 +26,7 @@ __all__ = [
     "PermissionDenied",
     "ProviderNotFound",
     "RevisionConflict",
+    "ServiceClosed",
     "Unauthorized",
     "already_exists",
     "connection_failure_reason",
@@ -121,6 +122,12 @@ class BackendUnavailable(DatabaseError):
 
     status_code = 503
     default_detail = "The database backend is unavailable."
+
+
+class ServiceClosed(BackendUnavailable):
+    """The service was closed with ``close()`` (or its ``with`` block ended); build a new one."""
+
+    default_detail = "The database service is closed."
 
 
 class ConfigurationError(DatabaseError):

@@ -8,6 +8,7 @@ from typing import Any
 from .errors import ConfigurationError, DatabaseError
 from .plugins import get_registry
 from .provider import Provider
+from .redaction import register_secret, scrub_exception
 from .service import DatabaseService
 from .settings import Settings
 
@@ -27,25 +28,40 @@ def _resolve(settings: Settings) -> Provider:
     return provider
 
 
+def _configured(settings: Settings) -> tuple[Provider, Settings]:
+    """The provider for ``settings``, and the settings its ``create`` receives: declared defaults
+    filled in, required options checked, secret values registered for scrubbing.
+
+    Every way of building a service (sync or async) goes through here.
+    """
+    provider = _resolve(settings)
+    settings = settings.with_defaults(provider.options)
+    for secret in settings.secret_values(provider.options):
+        register_secret(secret)
+    return provider, settings
+
+
 def create_database_service(settings: Settings | None = None) -> DatabaseService:
     """A new, independent service for ``settings`` (the environment when ``None``).
 
     Use it when two services must coexist, as a migration from one provider to
     another does; close it when done.
     """
-    settings = Settings() if settings is None else settings
-    provider = _resolve(settings)
+    provider, settings = _configured(Settings() if settings is None else settings)
     try:
         service = provider.create(settings)
-    except DatabaseError:
+    except DatabaseError as error:
+        scrub_exception(error)
         raise
     except ImportError as exc:
+        scrub_exception(exc)
         plugin = get_registry().distribution_of(provider.name)
         dist = plugin.distribution if plugin else "its distribution"
         raise ConfigurationError(
             f"The {provider.name!r} provider could not import its dependencies ({exc}); reinstall {dist}."
         ) from exc
     except Exception as exc:
+        scrub_exception(exc)
         raise ConfigurationError(f"The {provider.name!r} provider could not be created: {type(exc).__name__}.") from exc
     if not isinstance(service, DatabaseService):
         raise ConfigurationError(
@@ -72,7 +88,8 @@ def get_database_service(settings: Settings | None = None) -> DatabaseService:
         if _singleton is not None and settings is None:
             return _singleton[1]
         settings = Settings() if settings is None else settings
-        key = (settings.provider, settings.fingerprint(_resolve(settings).option_names))
+        provider = _resolve(settings)
+        key = (settings.provider, settings.with_defaults(provider.options).fingerprint(provider.option_names))
         if _singleton is not None:
             existing_key, service = _singleton
             if existing_key == key:

@@ -12,6 +12,9 @@ module of the core that imports FastAPI, so ``import gofannon_db`` works without
     @app.get("/agents/{agent_id}")
     def read_agent(agent_id: str, db: Database) -> dict:
         return db.get("agents", agent_id)  # a missing agent becomes a 404
+
+Bearer tokens (``GOFANNON_SERVE_TOKENS``, the same rules as ``gofannon-db serve``) guard a
+route with ``access: ReadAccess`` or ``access: WriteAccess`` (or ``Depends(TokenGuard(...))``).
 """
 
 from __future__ import annotations
@@ -21,22 +24,29 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 try:
-    from fastapi import Depends, FastAPI, Request
+    from fastapi import Depends, FastAPI, HTTPException, Request, Security
     from fastapi.responses import JSONResponse
+    from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
     from starlette.responses import Response
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     raise ImportError(
         f"gofannon_db.fastapi needs FastAPI ({exc}); install it with: pip install 'gofannon-db[fastapi]'"
     ) from exc
 
-from .errors import DatabaseError
+from .errors import ConfigurationError, DatabaseError
 from .factory import get_database_service
+from .redaction import scrub
 from .service import DatabaseService
+from .settings import Settings
+from .tokens import TOKENS_VARIABLE, AccessScope, TokenSet, permits
 
 __all__ = [
     "EXCEPTION_HANDLERS",
     "Database",
+    "ReadAccess",
     "SafeJSONResponse",
+    "TokenGuard",
+    "WriteAccess",
     "add_exception_handlers",
     "database_error_handler",
     "get_db",
@@ -79,7 +89,7 @@ def database_error_handler(request: Request, exc: Exception) -> Response:
     """
     if not isinstance(exc, DatabaseError):  # pragma: no cover - registered for DatabaseError only
         raise exc
-    return SafeJSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    return SafeJSONResponse({"detail": scrub(exc.detail)}, status_code=exc.status_code)
 
 
 _Handler = Callable[[Request, Exception], "Response | Awaitable[Response]"]
@@ -92,3 +102,62 @@ def add_exception_handlers(app: FastAPI) -> None:
     """Register :func:`database_error_handler` on ``app``."""
     for error, handler in EXCEPTION_HANDLERS.items():
         app.add_exception_handler(error, handler)
+
+
+# ---------------------------------------------------------------- bearer tokens
+
+_BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="A token from GOFANNON_SERVE_TOKENS; `read:` tokens may only read.",
+)
+
+
+class TokenGuard:
+    """A dependency admitting only callers with a bearer token of at least ``scope``.
+
+    ``tokens``: the accepted tokens; by default ``GOFANNON_SERVE_TOKENS`` (and the file
+    ``GOFANNON_SERVE_TOKEN_FILE`` names), read on first use. No token or an unknown one
+    is a 401 with ``WWW-Authenticate: Bearer``; a read-only token where ``write`` is
+    needed is a 403. With no token configured at all it admits no one (a 500 naming the
+    setting): a guard that silently lets everyone in would be worse. The dependency's
+    value is the scope the caller holds. The route shows the bearer scheme in OpenAPI,
+    so ``/docs`` has an Authorize button.
+    """
+
+    def __init__(self, scope: AccessScope = "write", tokens: TokenSet | None = None) -> None:
+        self.scope: AccessScope = scope
+        self._tokens = tokens
+
+    def tokens(self) -> TokenSet:
+        if self._tokens is None:
+            self._tokens = TokenSet.from_settings(Settings())
+        return self._tokens
+
+    async def __call__(
+        self, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)]
+    ) -> AccessScope:
+        tokens = self.tokens()
+        if not tokens:
+            raise ConfigurationError(f"No bearer token is configured ({TOKENS_VARIABLE}); this route admits no one.")
+        token = credentials.credentials if credentials is not None else None
+        granted = tokens.check(token)
+        if granted is None:
+            challenge = 'Bearer realm="gofannon-db"' + ("" if token is None else ', error="invalid_token"')
+            detail = "Authentication required: send Authorization: Bearer <token>."
+            if token is not None:
+                detail = "The bearer token is not valid for this service."
+            raise HTTPException(401, detail, headers={"WWW-Authenticate": challenge})
+        if not permits(granted, self.scope):
+            raise HTTPException(
+                403,
+                "This token may only read; this needs a read-write token.",
+                headers={"WWW-Authenticate": 'Bearer realm="gofannon-db", error="insufficient_scope", scope="write"'},
+            )
+        return granted
+
+
+ReadAccess = Annotated[AccessScope, Depends(TokenGuard("read"))]
+"""A route parameter that admits read and read-write tokens: ``def route(access: ReadAccess)``."""
+WriteAccess = Annotated[AccessScope, Depends(TokenGuard("write"))]
+"""A route parameter that admits read-write tokens only."""

@@ -1,5 +1,9 @@
 """The hook a gofannon-db plugin implements. This module is the whole plugin API.
 
+``gofannon-db new-plugin NAME`` writes a ready-to-edit distribution with this hook, its
+options and a service skeleton; docs/writing-a-backend.md is the guide, and
+:mod:`gofannon_db.toolkit` gathers the helpers a backend needs.
+
 A plugin is a module named by an entry point in the ``gofannon_db`` group of its
 distribution's metadata::
 
@@ -62,4 +66,8 @@ def gofannon_db_providers() -> Sequence[Provider]:  # type: ignore[empty-body]
     Called once per process, when providers are first discovered. Return
     :class:`~gofannon_db.provider.Provider` objects whose ``create`` imports the
     backend's SDK lazily; importing the plugin module must not import it.
+
+    The core honours each :class:`~gofannon_db.provider.Option`: ``create`` receives
+    settings with the declared defaults filled in, is not called while a required option
+    is unset, and the values of secret options are masked in every message.
     """

@@ -131,6 +131,10 @@ class ProviderRegistry:
             return registrations[0].provider
         raise ProviderNotFound(self._not_found_message(name))
 
+    def registrations(self, name: str) -> list[tuple[Provider, PluginInfo]]:
+        """Every registration of ``name`` with the plugin that made it (more than one is a conflict)."""
+        return [(entry.provider, entry.plugin) for entry in self._registrations.get(name, [])]
+
     def distribution_of(self, name: str) -> PluginInfo | None:
         registrations = self._registrations.get(name)
         return registrations[0].plugin if registrations else None

@@ -15,14 +15,30 @@ __all__ = ["Option", "Provider"]
 
 @dataclass(frozen=True)
 class Option:
-    """One environment variable a provider reads."""
+    """One environment variable a provider reads; the core honours every field.
+
+    ``help`` and ``default`` are listed by ``gofannon-db providers``; ``default`` is what
+    :class:`~gofannon_db.Settings` hands the provider's ``create`` when the variable is
+    unset; the factory refuses to build a service while a ``required`` one is unset.
+    """
 
     name: str
     help: str
     default: str | None = None
     required: bool = False
     secret: bool = False
-    """Never printed: ``gofannon-db check`` and reprs show ``***``."""
+    """Never printed: its value is replaced by ``***`` in reprs, CLI output, server responses and errors."""
+    identity: bool = False
+    """This option says *which store* a service talks to (a URL, a path, a project id).
+
+    ``migrate`` and ``import`` compare the identity options of source and target (plus the
+    collection prefix) to refuse copying a store onto itself. When no option of a provider
+    is marked, every non-secret option counts; a provider without options holds its data
+    in the service itself (memory), so two services are never the same store.
+    """
+    normalise: Callable[[str], str] | None = field(default=None, compare=False)
+    """Turns a value into its canonical form before identities are compared, e.g.
+    :func:`gofannon_db.identity.normalise_path` or :func:`~gofannon_db.identity.normalise_url`."""
 
 
 @dataclass(frozen=True)

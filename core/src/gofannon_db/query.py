@@ -9,9 +9,19 @@ from typing import Any
 
 from .errors import InvalidQuery
 
-__all__ = ["MISSING", "get_path", "matches", "project", "validate_fields", "validate_limit", "validate_selector"]
+__all__ = [
+    "MISSING",
+    "Scalar",
+    "get_path",
+    "matches",
+    "project",
+    "validate_fields",
+    "validate_limit",
+    "validate_selector",
+]
 
 Scalar = None | bool | int | float | str
+"""A selector value: ``find`` compares with JSON equality (``True`` never equals ``1``)."""
 
 
 class _Missing:

@@ -4,11 +4,34 @@ The public methods (``get``, ``save``, ...) are written once, here. They check n
 ids, documents and sizes, apply the collection prefix, and turn any backend exception
 into a typed :class:`~gofannon_db.errors.DatabaseError`; only then do they call the
 backend's underscore hooks (``_get``, ``_save``, ...). A backend author therefore
-implements four hooks and cannot forget a rule of the contract; every other hook has a
-correct default built on those four, to be overridden for speed.
+implements six hooks -- ``_get``, ``_save``, ``_delete``, ``_list_all``,
+``_list_collections`` and ``_drop_collection`` -- and cannot forget a rule of the
+contract; every other hook has a correct default built on those, to be overridden for
+speed. (The last two are not abstract, so a backend under construction can be imported;
+until they exist, the calls that need them raise a 501 that names the hook to write.)
 
-Hooks receive the *physical* collection name (prefix applied) and documents that are
-already private, validated copies without ``_id`` and ``_rev``.
+What every hook may rely on, and must honour:
+
+* **Physical names.** Hooks receive the *physical* collection name: the service's
+  ``collection_prefix`` followed by the logical name, already checked
+  (``^[a-z][a-z0-9_-]*$``, at most 63 + prefix characters). Use it as the table,
+  database or directory name as is.
+* **Private, validated copies.** Documents reach a hook as private copies without
+  ``_id`` and ``_rev``, valid JSON per the contract; a hook may keep them.
+* **Revisions.** A revision is an opaque non-empty string that changes on every write.
+  A backend without native revisions uses :func:`gofannon_db.codec.new_revision`
+  (``N-<32 hex>``); a native one (CouchDB ``_rev``, an update time) is fine as a string.
+* **Threads.** One service object is used by many threads at once (the process-wide
+  singleton, a web server's workers): every hook must be thread-safe, and a conditional
+  write must be atomic against other writers (the suite checks it with threads).
+* **No transactions required.** Bulk hooks (``_save_many``, ``_delete_many``,
+  ``_get_many``) report per document and may write each document on its own; they must
+  not roll back the good documents because one failed. One transaction per batch is
+  allowed when it still yields one result per document.
+* **Errors.** Raise the typed errors (:mod:`gofannon_db.errors`, or
+  :func:`~gofannon_db.errors.error_for_status`); anything else is mapped by
+  :meth:`DatabaseService._translate_error`. Messages are scrubbed of declared secrets,
+  but never put credentials in them on purpose.
 """
 
 from __future__ import annotations
@@ -16,7 +39,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 from . import query
 from .codec import json_size
@@ -28,8 +51,12 @@ from .errors import (
     InvalidName,
     InvalidQuery,
     OperationNotSupported,
+    RevisionConflict,
+    ServiceClosed,
     already_exists,
+    revision_conflict,
 )
+from .redaction import scrub_exception
 from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok
 from .validation import validate_collection_name, validate_doc_id, validate_document, validate_revision
 
@@ -44,7 +71,9 @@ class DatabaseService(abc.ABC):
     """A document store: collections of JSON documents with ids and revisions.
 
     Subclasses set :attr:`provider_name` and :attr:`max_document_bytes` and implement
-    :meth:`_get`, :meth:`_save`, :meth:`_delete` and :meth:`_list_all`.
+    :meth:`_get`, :meth:`_save`, :meth:`_delete`, :meth:`_list_all`,
+    :meth:`_list_collections` and :meth:`_drop_collection` (see the module docstring
+    for what every hook may assume and must guarantee).
     """
 
     provider_name: ClassVar[str] = "unknown"
@@ -52,6 +81,8 @@ class DatabaseService(abc.ABC):
 
     max_document_bytes: int = 1_048_576
     """Largest document, as measured by :meth:`document_size`, the backend accepts."""
+
+    _closed: bool = False
 
     def __init__(self, *, collection_prefix: str = "") -> None:
         if not set(collection_prefix) <= _PREFIX_CHARS:
@@ -76,7 +107,10 @@ class DatabaseService(abc.ABC):
         """Upsert ``doc``; with ``_rev`` in it, only if that is still the stored revision."""
         collection = self._physical(db_name)
         body, expected_rev = self._prepare(collection, doc_id, doc)
-        rev = self._call(self._save, collection, doc_id, body, expected_rev)
+        try:
+            rev = self._call(self._save, collection, doc_id, body, expected_rev)
+        except RevisionConflict as conflict:
+            _reword(conflict, revision_conflict(doc_id, expected_rev))
         return {"id": doc_id, "rev": rev}
 
     def create(self, db_name: str, doc_id: str, doc: Mapping[str, Any]) -> WriteResult:
@@ -85,7 +119,10 @@ class DatabaseService(abc.ABC):
         body, expected_rev = self._prepare(collection, doc_id, doc)
         if expected_rev is not None:
             raise InvalidDocument("create() takes a new document; drop _rev or use save().", path="_rev")
-        rev = self._call(self._create, collection, doc_id, body)
+        try:
+            rev = self._call(self._create, collection, doc_id, body)
+        except RevisionConflict as conflict:
+            _reword(conflict, already_exists(doc_id))
         return {"id": doc_id, "rev": rev}
 
     def delete(self, db_name: str, doc_id: str, rev: str | None = None) -> None:
@@ -94,7 +131,10 @@ class DatabaseService(abc.ABC):
         validate_doc_id(doc_id)
         if rev is not None:
             validate_revision(rev)
-        self._call(self._delete, collection, doc_id, rev)
+        try:
+            self._call(self._delete, collection, doc_id, rev)
+        except RevisionConflict as conflict:
+            _reword(conflict, revision_conflict(doc_id, rev))
 
     def list_all(self, db_name: str) -> list[Document]:
         """Every document of the collection; ``[]`` when it does not exist."""
@@ -143,7 +183,11 @@ class DatabaseService(abc.ABC):
             results.append(None)
             writes.append(BulkWrite(doc_id, body, expected_rev))
         if writes:
-            for position, result in zip(positions, self._call(self._save_many, collection, writes), strict=True):
+            for position, write, result in zip(
+                positions, writes, self._call(self._save_many, collection, writes), strict=True
+            ):
+                if result.get("status_code") == 409:  # one wording on every backend, never the server's
+                    result["error"] = revision_conflict(write.doc_id, write.expected_rev).detail
                 results[position] = result
         return [result for result in results if result is not None]
 
@@ -163,7 +207,11 @@ class DatabaseService(abc.ABC):
             results.append(None)
             valid.append(doc_id)
         if valid:
-            for position, result in zip(positions, self._call(self._delete_many, collection, valid), strict=True):
+            for position, doc_id, result in zip(
+                positions, valid, self._call(self._delete_many, collection, valid), strict=True
+            ):
+                if result.get("status_code") == 409:
+                    result["error"] = revision_conflict(doc_id).detail
                 results[position] = result
         return [result for result in results if result is not None]
 
@@ -223,8 +271,16 @@ class DatabaseService(abc.ABC):
         return {"provider": self.provider_name, **info}
 
     def close(self) -> None:
-        """Release connections. The service must not be used afterwards."""
-        self._call(self._close)
+        """Release connections. Calling it again does nothing; any other call afterwards raises
+        :class:`~gofannon_db.errors.ServiceClosed`."""
+        if self._closed:
+            return
+        try:
+            self._call(self._close)
+        finally:
+            self._closed = True
+            # Every public call goes through _call: replacing it on the instance costs the hot path nothing.
+            setattr(self, "_call", self._refuse_closed)  # noqa: B010
 
     def __enter__(self: _T) -> _T:
         return self
@@ -285,6 +341,7 @@ class DatabaseService(abc.ABC):
         yield from self._list_all(collection)
 
     def _get_many(self, collection: str, doc_ids: list[str]) -> dict[str, Document | None]:
+        """Every id (distinct, at least one) mapped to its document or ``None``. The default reads one at a time."""
         found: dict[str, Document | None] = {}
         for doc_id in doc_ids:
             try:
@@ -294,7 +351,12 @@ class DatabaseService(abc.ABC):
         return found
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
-        """One result per write, in order. The default saves one at a time."""
+        """One result per write, in input order (``bulk_ok`` / ``bulk_error``). The default saves one at a time.
+
+        No transaction is required: write each document on its own if you like, but never
+        roll back the good ones because one failed. One transaction per batch is allowed when
+        it still yields one result per document. Ids are distinct within a call.
+        """
         results: list[BulkResult] = []
         for write in writes:
             try:
@@ -306,6 +368,7 @@ class DatabaseService(abc.ABC):
         return results
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
+        """One result per id, in input order; a missing document is ``bulk_ok(doc_id, None)``."""
         results: list[BulkResult] = []
         for doc_id in doc_ids:
             try:
@@ -325,7 +388,13 @@ class DatabaseService(abc.ABC):
         fields: list[str] | None,
         limit: int | None,
     ) -> list[Document]:
-        """Filter on the client. Backends that can filter on the server override this."""
+        """Filter on the client. Backends that can filter on the server override this.
+
+        ``selector`` maps dotted paths (a dot always separates keys) to JSON scalars, compared
+        with JSON equality (``True`` is not ``1``); ``fields`` is the projection or ``None``;
+        ``limit`` is ``None`` or positive. :func:`query.matches` and :func:`query.project` are
+        the reference semantics, and a server-side result may be re-checked with them.
+        """
         found: list[Document] = []
         for doc in self._iter_all(collection, DEFAULT_PAGE_SIZE):
             if query.matches(doc, selector):
@@ -341,11 +410,19 @@ class DatabaseService(abc.ABC):
         return sum(1 for _ in self._iter_all(collection, DEFAULT_PAGE_SIZE))
 
     def _list_collections(self) -> list[str]:
-        """Physical names of every collection the server holds."""
-        raise OperationNotSupported(f"The {self.provider_name} backend cannot list collections.")
+        """Required. Physical names of every collection the server holds (the core filters
+        them by prefix and name rules, so foreign tables may be included)."""
+        raise OperationNotSupported(self._missing_hook("_list_collections", "list_collections()"))
 
     def _drop_collection(self, collection: str) -> None:
-        raise OperationNotSupported(f"The {self.provider_name} backend cannot drop collections.")
+        """Required. Delete the collection and its documents; do nothing when it does not exist."""
+        raise OperationNotSupported(self._missing_hook("_drop_collection", "drop_collection()"))
+
+    def _missing_hook(self, hook: str, needed_by: str) -> str:
+        return (
+            f"The {self.provider_name} backend ({type(self).__name__}) does not implement {hook}(), "
+            f"which {needed_by} needs: write {hook} in {type(self).__name__}."
+        )
 
     def _ping(self) -> dict[str, Any]:
         return {}
@@ -388,13 +465,17 @@ class DatabaseService(abc.ABC):
             )
         return body, expected_rev
 
+    def _refuse_closed(self, hook: Callable[..., Any], *args: Any) -> Any:
+        raise ServiceClosed(f"This {self.provider_name} service is closed; create a new one.")
+
     def _call(self, hook: Callable[..., _T], *args: Any) -> _T:
         try:
             return hook(*args)
-        except DatabaseError:
+        except DatabaseError as error:
+            scrub_exception(error)
             raise
         except Exception as exc:
-            raise self._translate_error(exc) from exc
+            raise scrub_exception(self._translate_error(exc)) from scrub_exception(exc)
 
     def _stream(self, documents: Iterator[Document]) -> Iterator[Document]:
         while True:
@@ -402,8 +483,14 @@ class DatabaseService(abc.ABC):
                 doc = next(documents)
             except StopIteration:
                 return
-            except DatabaseError:
+            except DatabaseError as error:
+                scrub_exception(error)
                 raise
             except Exception as exc:
-                raise self._translate_error(exc) from exc
+                raise scrub_exception(self._translate_error(exc)) from scrub_exception(exc)
             yield doc
+
+
+def _reword(conflict: RevisionConflict, canonical: RevisionConflict) -> NoReturn:
+    """Raise the core's one 409 wording for a conflict a backend raised, keeping the backend's cause."""
+    raise canonical from conflict.__cause__ or conflict

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 from .errors import ConfigurationError
-from .redaction import redact
+from .redaction import is_secret_name, redact
+
+if TYPE_CHECKING:
+    from .provider import Option
 
 __all__ = ["CORE_OPTION_NAMES", "Settings"]
 
@@ -115,3 +120,39 @@ class Settings(Mapping[str, str]):
         """The values of ``names`` (plus the core's): two services built from equal fingerprints are interchangeable."""
         wanted = sorted({*CORE_OPTION_NAMES, *names})
         return tuple((name, self.get_str(name)) for name in wanted)
+
+    def with_defaults(self, options: Iterable[Option]) -> Settings:
+        """These settings with each option's ``default`` filled in where the variable is unset or blank.
+
+        The factory hands the result to a provider's ``create``, so a plugin reads its
+        declared defaults with a plain ``settings.get_str(name)``.
+        """
+        missing = {
+            option.name: option.default
+            for option in options
+            if option.default is not None and not self._values.get(option.name, "").strip()
+        }
+        if not missing:
+            return self
+        filled = Settings({**self._values, **missing})
+        filled._overridden = self._overridden
+        return filled
+
+    def secret_values(self, options: Iterable[Option]) -> list[str]:
+        """Values to mask in every message: options declared ``secret`` or named like a secret,
+        and passwords embedded in any option's URL (``scheme://user:password@host``)."""
+        found: list[str] = []
+        for option in options:
+            value = self.get_str(option.name)
+            if value is None:
+                continue
+            if option.secret or is_secret_name(option.name):
+                found.append(value)
+            elif "://" in value and "@" in value:
+                try:
+                    password = urlsplit(value).password
+                except ValueError:
+                    continue
+                if password:
+                    found.extend({password, unquote(password)})
+        return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
+from .redaction import scrub
+
 if TYPE_CHECKING:
     from .errors import DatabaseError
 
@@ -48,9 +50,10 @@ class BulkWrite(NamedTuple):
 
 
 def bulk_ok(doc_id: str, rev: str | None) -> BulkResult:
+    """A successful entry: ``rev`` is the new revision (``None`` for a delete)."""
     return {"ok": True, "id": doc_id, "rev": rev}
 
 
 def bulk_error(doc_id: str | None, error: DatabaseError) -> BulkResult:
     """Build a failed entry from the typed error the single-document call would raise."""
-    return {"ok": False, "id": doc_id, "error": error.detail, "status_code": error.status_code}
+    return {"ok": False, "id": doc_id, "error": scrub(error.detail), "status_code": error.status_code}

@@ -14,12 +14,13 @@ from typing import NoReturn
 
 from .. import __version__
 from ..errors import DatabaseError
-from . import check, migrate, providers, serve, transfer
+from . import check, migrate, new_plugin, providers, serve, transfer
 from .output import CommandError, print_failure
+from .scrubbing import scrubbed_output
 
 Command = Callable[[argparse.Namespace], int]
 
-_COMMANDS = (providers, check, serve, migrate, transfer)
+_COMMANDS = (providers, check, serve, migrate, transfer, new_plugin)
 EXIT_USAGE = 2
 
 
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
-    names = {"providers", "check", "serve", "migrate", "export", "import"}
+    names = {"providers", "check", "serve", "migrate", "export", "import", "new-plugin"}
     return next((arg for arg in argv if arg in names), None)
 
 
@@ -70,17 +71,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     run: Command = args.run
     as_json = bool(getattr(args, "json", False))
-    try:
-        return run(args)
-    except DatabaseError as error:
-        print_failure(args.command, type(error).__name__, error.detail, as_json=as_json, status_code=error.status_code)
-        return 1
-    except CommandError as error:
-        print_failure(args.command, "CommandError", error.detail, as_json=as_json)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print_failure(args.command, "Interrupted", "interrupted by the user", as_json=as_json)
-        return 130
+    with scrubbed_output():
+        try:
+            return run(args)
+        except DatabaseError as error:
+            print_failure(
+                args.command, type(error).__name__, error.detail, as_json=as_json, status_code=error.status_code
+            )
+            return 1
+        except CommandError as error:
+            print_failure(args.command, "CommandError", error.detail, as_json=as_json)
+            return error.exit_code
+        except KeyboardInterrupt:
+            print_failure(args.command, "Interrupted", "interrupted by the user", as_json=as_json)
+            return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

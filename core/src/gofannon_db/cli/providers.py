@@ -1,4 +1,5 @@
-"""``gofannon-db providers``: which providers are installed, from which distribution, and whether they load."""
+"""``gofannon-db providers``: which providers are installed, from which distribution, whether they
+load, and the options each one reads (with help, default, required and secret)."""
 
 from __future__ import annotations
 
@@ -6,51 +7,100 @@ import argparse
 from typing import Any
 
 from ..plugins import get_registry
+from ..provider import Option, Provider
+from ..redaction import MASK
 from .output import print_json, print_table
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
         "providers",
-        help="list installed providers and plugins",
+        help="list installed providers, their plugins and their options",
         description="List every installed provider with its distribution, version and whether it loads "
-        "(a plugin that fails to load is shown with its error).",
+        "(a plugin that fails to load is shown with its error), and each provider's description and options.",
     )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def describe_option(option: Option) -> dict[str, Any]:
+    """An option as ``providers --json`` shows it; a secret option's default is masked too."""
+    default = MASK if option.secret and option.default is not None else option.default
+    return {
+        "name": option.name,
+        "help": option.help,
+        "default": default,
+        "required": option.required,
+        "secret": option.secret,
+        "identity": option.identity,
+    }
+
+
+def _provider_fields(provider: Provider | None) -> dict[str, Any]:
+    if provider is None:
+        return {"description": "", "options": []}
+    return {"description": provider.description, "options": [describe_option(option) for option in provider.options]}
+
+
+def rows() -> list[dict[str, Any]]:
+    """One row per (provider, distribution): load state, description and options."""
     registry = get_registry()
-    rows: list[dict[str, Any]] = []
+    found: list[dict[str, Any]] = []
     for plugin in registry.plugins:
-        names = plugin.providers or [plugin.entry_point]
-        for name in names:
-            rows.append(
+        for name in plugin.providers or [plugin.entry_point]:
+            provider = next((p for p, info in registry.registrations(name) if info is plugin), None)
+            found.append(
                 {
                     "provider": name,
                     "distribution": plugin.distribution,
                     "version": plugin.version,
                     "loads": plugin.loaded,
                     "error": plugin.error,
+                    **_provider_fields(provider),
                 }
             )
     for name in registry.names():
         try:
             registry.get(name)
         except Exception as error:  # a provider claimed twice: flag every claimant
-            for row in rows:
+            for row in found:
                 if row["provider"] == name:
                     row["loads"], row["error"] = False, getattr(error, "detail", str(error))
-    rows.sort(key=lambda row: (row["provider"], row["distribution"]))
+    found.sort(key=lambda row: (row["provider"], row["distribution"]))
+    return found
+
+
+def _option_line(option: dict[str, Any]) -> list[str]:
+    flags = [flag for flag in ("required", "secret") if option[flag]]
+    if option["default"] is not None:
+        flags.append(f"default: {option['default']}")
+    return [f"  {option['name']}", ", ".join(flags) or "optional", option["help"]]
+
+
+def run(args: argparse.Namespace) -> int:
+    listed = rows()
     if args.json:
-        print_json(rows)
-    else:
-        print_table(
-            ["PROVIDER", "DISTRIBUTION", "VERSION", "LOADS"],
-            [
-                [row["provider"], row["distribution"], row["version"], "yes" if row["loads"] else f"no: {row['error']}"]
-                for row in rows
-            ],
-        )
+        print_json(listed)
+        return 0
+    print_table(
+        ["PROVIDER", "DISTRIBUTION", "VERSION", "LOADS"],
+        [
+            [row["provider"], row["distribution"], row["version"], "yes" if row["loads"] else f"no: {row['error']}"]
+            for row in listed
+        ],
+    )
+    for row in listed:
+        if not row["loads"]:
+            continue
+        print()
+        print(f"{row['provider']}: {row['description'] or '(no description)'}")
+        if row["options"]:
+            print_table(["  OPTION", "KIND", "HELP"], [_option_line(option) for option in row["options"]])
+        else:
+            print("  (no options)")
+    print()
+    print(
+        "Every provider also reads DATABASE_PROVIDER (default memory), DATABASE_COLLECTION_PREFIX and "
+        "DATABASE_TIMEOUT (default 10)."
+    )
     return 0

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from ..errors import ConfigurationError
 from ..factory import create_database_service
+from ..identity import store_identity
 from ..plugins import get_registry
+from ..provider import Provider
 from ..service import DatabaseService
 from ..settings import Settings
 from .envfile import load_env_file
@@ -42,15 +44,23 @@ def open_service(settings: Settings) -> DatabaseService:
 
 
 def check_distinct(source: Settings, target: Settings) -> None:
-    """Refuse a source and target that are the same database: copying onto itself only churns revisions.
+    """Refuse a source and target that are the same store: copying onto itself only churns revisions.
 
-    Two ``memory`` services are always distinct stores (each lives in its own service).
+    The provider decides what a store is (:func:`~gofannon_db.identity.store_identity`:
+    its identity options, normalised, plus the collection prefix); a provider without
+    options (``memory``) gives every service its own store.
     """
-    if source.provider != target.provider or source.provider == "memory":
+    if source.provider != target.provider:
         return
-    names = get_registry().get(source.provider).option_names
-    if source.fingerprint(names) == target.fingerprint(names):
+    provider = get_registry().get(source.provider)
+    identity = store_identity(provider, source)
+    if identity is not None and identity == store_identity(provider, target):
         raise ConfigurationError(
-            f"Source and target are the same {source.provider} database (identical settings); give one side "
-            "its own settings with --source-env / --target-env or a different DATABASE_COLLECTION_PREFIX."
+            f"Source and target are the same {source.provider} database (same {_identity_names(provider)}); give "
+            "one side its own settings with --source-env / --target-env or a different DATABASE_COLLECTION_PREFIX."
         )
+
+
+def _identity_names(provider: Provider) -> str:
+    marked = [option.name for option in provider.options if option.identity]
+    return ", ".join([*marked, "DATABASE_COLLECTION_PREFIX"]) if marked else "settings"

@@ -1,4 +1,4 @@
-"""HTTP details of the service: ETags, If-Match, opaque cursors, document URLs."""
+"""HTTP details of the service: ETags, If-Match, opaque cursors, document URLs, short quotes of client input."""
 
 from __future__ import annotations
 
@@ -10,9 +10,35 @@ from urllib.parse import quote
 
 from ..errors import InvalidDocument, InvalidQuery
 
-__all__ = ["decode_cursor", "document_path", "encode_cursor", "etag", "parse_if_match"]
+__all__ = ["decode_cursor", "document_path", "encode_cursor", "etag", "parse_if_match", "short", "shorten_quotes"]
 
 _QUOTED = re.compile(r'(?:W/)?"([^"]*)"')
+SHORT = 40
+"""Characters of a client-supplied value an error message quotes at most."""
+# A Python repr of a string longer than SHORT characters, as error details quote values.
+_LONG_REPR = re.compile("|".join(rf"{q}((?:[^{q}\\]|\\.){{{SHORT}}})(?:[^{q}\\]|\\.)+{q}" for q in ("'", '"')))
+
+
+def short(value: str) -> str:
+    """``repr`` of at most the first :data:`SHORT` characters of a client-supplied value."""
+    return repr(value) if len(value) <= SHORT else repr(value[:SHORT]) + f"... ({len(value)} characters)"
+
+
+def shorten_quotes(detail: str) -> str:
+    """``detail`` with every quoted value longer than :data:`SHORT` characters cut to its start.
+
+    Error details from the core quote the caller's input (an ``_id``, a key); an HTTP
+    answer echoes only a prefix of each, so a 100 KB value never comes back whole.
+    """
+    if len(detail) <= 2 * SHORT:
+        return detail
+    return _LONG_REPR.sub(_cut, detail)
+
+
+def _cut(match: re.Match[str]) -> str:
+    quote = "'" if match.group(1) is not None else '"'
+    kept = match.group(1) if match.group(1) is not None else match.group(2)
+    return f"{quote}{kept}...{quote}"
 
 
 def etag(rev: str) -> str:
@@ -35,7 +61,7 @@ def parse_if_match(value: str | None) -> str | None:
     elif value == "*":
         raise InvalidDocument('If-Match: * is not supported; send the document\'s ETag, e.g. If-Match: "1-abc".')
     elif '"' in value or "," in value:
-        raise InvalidDocument(f'If-Match must hold exactly one ETag, such as "1-abc"; got {value!r}.')
+        raise InvalidDocument(f'If-Match must hold exactly one ETag, such as "1-abc"; got {short(value)}.')
     else:
         rev = value
     if not rev:

@@ -110,10 +110,14 @@ class ProviderList(BaseModel):
 
 
 class HealthOut(BaseModel):
-    """``ok`` with the backend's description (200), or ``unavailable`` with why (503)."""
+    """``ok`` (200) or ``unavailable`` (503); to a caller with a token, also what is behind the service."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
-    status: str
-    provider: str
-    detail: str | None = None
+    status: str = Field(description="`ok` or `unavailable`.")
+    provider: str | None = Field(default=None, description="DATABASE_PROVIDER (token holders only).")
+    version: str | None = Field(default=None, description="This server's gofannon-db version (token holders only).")
+    backend: dict[str, Any] | None = Field(
+        default=None, description="What the backend reported, URLs without credentials (token holders only)."
+    )
+    detail: str | None = Field(default=None, description="Why the backend is unavailable (token holders only).")

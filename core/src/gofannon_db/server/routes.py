@@ -6,26 +6,32 @@ Paging (``GET /collections/{c}/documents``) is keyset paging on ``_id``: a page 
 every backend whatever order it streams in, holds at most ``limit + 1`` documents in
 memory, and never skips or repeats a document that exists for the whole walk; each page
 reads the collection once, which suits the small collections a service like this holds.
+
+The routes are ``async`` and reach the service only through :meth:`ServiceState.run`
+(one thread-pool hop per request); they read bodies themselves (:mod:`.body`) and
+answer with ready-made JSON, so a request pays for one parse and one validation.
 """
 
 from __future__ import annotations
 
 import heapq
 import uuid
-from collections.abc import Sequence
 from operator import itemgetter
 from typing import Annotated, Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from .. import __version__
 from ..errors import DatabaseError, InvalidDocument, InvalidName
 from ..fastapi import SafeJSONResponse
 from ..plugins import get_registry
 from ..service import DatabaseService
-from ..types import WriteResult
-from .http import decode_cursor, document_path, encode_cursor, etag, parse_if_match
+from ..types import Document, WriteResult
+from .body import read_object
+from .guard import ACCESS_KEY
+from .http import decode_cursor, document_path, encode_cursor, etag, parse_if_match, short
 from .models import (
     MAX_PAGE,
     CollectionInfo,
@@ -42,26 +48,39 @@ from .models import (
 )
 from .state import ServiceState
 
-__all__ = ["router"]
+__all__ = ["DOCUMENT_BODY", "router"]
 
 router = APIRouter()
 
 _DESCRIPTIONS = {
     400: "Bad collection name, document id, document, revision, cursor or selector.",
-    401: "The database server rejected the service's credentials.",
-    403: "The database server denied the service permission.",
+    401: "No bearer token, or one this service does not accept.",
+    403: "A read-only token tried to write, or the database server denied the service permission.",
     404: "Collection not served, or document not found.",
     409: "Revision conflict: stale If-Match/_rev, or the id already exists.",
-    413: "Document larger than the backend accepts.",
+    413: "Request body over the service's limit, or document larger than the backend accepts.",
     422: "The request does not match this schema (wrong type, missing or unknown field).",
     500: "The backend failed unexpectedly.",
     503: "The database backend is unreachable.",
 }
 _ETAG_HEADER = {"ETag": {"description": "The document's revision, quoted.", "schema": {"type": "string"}}}
+DOCUMENT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The document: a JSON object. `_id` (if given) must match the id; `_rev` makes the write "
+        "conditional; other top-level keys must not start with '_'.",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "additionalProperties": True},
+                "examples": {"document": {"value": {"name": "Ada", "tags": ["math"]}}},
+            }
+        },
+    }
+}
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error statuses a route can answer (always the backend's 401/403/500/503)."""
+    """OpenAPI entries for the error statuses a route can answer (always 401/403/500/503)."""
     return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in (*codes, 401, 403, 500, 503)}
 
 
@@ -70,33 +89,16 @@ def _state(request: Request) -> ServiceState:
     return state
 
 
-def _service(request: Request) -> DatabaseService:
-    return _state(request).service()
-
-
-def _collection(
-    request: Request,
-    collection: Annotated[str, Path(description="A served collection.", examples=["agents"])],
-) -> str:
-    served = _state(request).collections()
+def _served(state: ServiceState, collection: str) -> str:
+    served = state.collections()
     if collection not in served:
         raise HTTPException(
-            404, f"Collection {collection!r} is not served here; served collections: {', '.join(served)}."
+            404, f"Collection {short(collection)} is not served here; served collections: {', '.join(served)}."
         )
     return collection
 
 
-def _doc_id(
-    request: Request,
-    doc_id: Annotated[
-        str,
-        Path(
-            description="The document id, percent-encoded: any text without '/' or control characters, "
-            "not starting with '_'.",
-            examples=["ada lovelace+1"],
-        ),
-    ],
-) -> str:
+def _checked_id(request: Request, doc_id: str) -> str:
     # Servers decode the path leniently: bytes that are not UTF-8 become U+FFFD, which
     # would silently store the document under another id. Refuse that instead.
     raw_path = request.scope.get("raw_path")
@@ -108,17 +110,43 @@ def _doc_id(
     return doc_id
 
 
-Service = Annotated[DatabaseService, Depends(_service)]
-Collection = Annotated[str, Depends(_collection)]
-DocId = Annotated[str, Depends(_doc_id)]
-IfMatch = Annotated[
-    str | None,
-    Header(description='Only write/delete if the document is still at this revision: its ETag, e.g. "1-abc".'),
-]
-JSONObject = Annotated[
-    dict[str, Any],
-    Body(description="The document: a JSON object.", examples=[{"name": "Ada", "tags": ["math"]}]),
-]
+CollectionName = Annotated[str, Path(description="A served collection.", examples=["agents"])]
+_COLLECTION_PARAMETER = {
+    "name": "collection",
+    "in": "path",
+    "required": True,
+    "description": "A served collection.",
+    "schema": {"type": "string", "title": "Collection"},
+    "example": "agents",
+}
+_DOC_ID_PARAMETER = {
+    "name": "doc_id",
+    "in": "path",
+    "required": True,
+    "description": "The document id, percent-encoded: 1 to 512 UTF-8 bytes, no '/' or control characters, "
+    "not '.' or '..', not starting with '_'.",
+    "schema": {"type": "string", "title": "Doc Id"},
+    "example": "ada lovelace+1",
+}
+_IF_MATCH_PARAMETER = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": 'Only write/delete if the document is still at this revision: its ETag, e.g. "1-abc".',
+    "schema": {"type": "string", "title": "If-Match"},
+}
+# The document routes take only the request and declare their parameters here: FastAPI's
+# per-parameter validation cost more than the rest of a GET (profiled), for plain strings.
+_IN_COLLECTION: dict[str, Any] = {"parameters": [_COLLECTION_PARAMETER]}
+_ONE_DOCUMENT: dict[str, Any] = {"parameters": [_COLLECTION_PARAMETER, _DOC_ID_PARAMETER]}
+_CONDITIONAL: dict[str, Any] = {"parameters": [_COLLECTION_PARAMETER, _DOC_ID_PARAMETER, _IF_MATCH_PARAMETER]}
+
+
+def _target(request: Request) -> tuple[ServiceState, str, str]:
+    """The state, the served collection and the document id of a document URL."""
+    params = request.path_params
+    state: ServiceState = request.app.state.gofannon
+    return state, _served(state, params["collection"]), _checked_id(request, params["doc_id"])
 
 
 def _written(result: WriteResult, status_code: int = 200, location: str | None = None) -> JSONResponse:
@@ -128,6 +156,141 @@ def _written(result: WriteResult, status_code: int = 200, location: str | None =
     return SafeJSONResponse(dict(result), status_code=status_code, headers=headers)
 
 
+def _endpoint(value: str) -> str:
+    """A URL without its user name and password (operators see where, not as whom)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "***"
+    if not parts.scheme or "@" not in parts.netloc:
+        return value
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))
+
+
+# ---------------------------------------------------------------- documents
+# The single-document routes come first: the router tries routes in order.
+
+
+@router.get(
+    "/collections/{collection}/documents/{doc_id:path}",
+    tags=["documents"],
+    response_model=DocumentOut,
+    responses={200: {"description": "The document.", "headers": _ETAG_HEADER}, **_errors(400, 404)},
+    openapi_extra=_ONE_DOCUMENT,
+)
+async def get_document(request: Request) -> JSONResponse:
+    """The document with ``_id`` and ``_rev``; its revision is also the ``ETag``."""
+    state, collection, doc_id = _target(request)
+    doc = await state.run(state.service().get, collection, doc_id)
+    return SafeJSONResponse(doc, headers={"ETag": etag(doc["_rev"])})
+
+
+@router.put(
+    "/collections/{collection}/documents/{doc_id:path}",
+    tags=["documents"],
+    response_model=WriteOut,
+    responses={200: {"description": "Written.", "headers": _ETAG_HEADER}, **_errors(400, 404, 409, 413, 422)},
+    openapi_extra={**_CONDITIONAL, **DOCUMENT_BODY},
+)
+async def put_document(request: Request) -> JSONResponse:
+    """Create or replace the document (upsert).
+
+    Conditional when ``If-Match`` or ``_rev`` in the body names a revision: 409 unless
+    the document is still at it. Both given and different: 400.
+    """
+    state, collection, doc_id = _target(request)
+    expected = parse_if_match(request.headers.get("if-match"))
+    doc = await read_object(request)
+    if expected is not None:
+        if "_rev" in doc and doc["_rev"] != expected:
+            raise InvalidDocument(
+                f"If-Match ({short(expected)}) and _rev in the body ({short(str(doc['_rev']))}) disagree; "
+                "send one of them.",
+                path="_rev",
+            )
+        doc["_rev"] = expected
+    return _written(await state.run(state.service().save, collection, doc_id, doc))
+
+
+@router.delete(
+    "/collections/{collection}/documents/{doc_id:path}",
+    tags=["documents"],
+    status_code=204,
+    response_class=Response,
+    responses=_errors(400, 404, 409),
+    openapi_extra=_CONDITIONAL,
+)
+async def delete_document(request: Request) -> Response:
+    """Delete the document; with ``If-Match``, only if it is still at that revision (else 409)."""
+    state, collection, doc_id = _target(request)
+    rev = parse_if_match(request.headers.get("if-match"))
+    await state.run(state.service().delete, collection, doc_id, rev)
+    return Response(status_code=204)
+
+
+def _page(db: DatabaseService, collection: str, after: str | None, limit: int) -> dict[str, Any]:
+    stream = (doc for doc in db.iter_all(collection) if after is None or doc["_id"] > after)
+    page: list[Document] = heapq.nsmallest(limit + 1, stream, key=itemgetter("_id"))
+    more = len(page) > limit
+    page = page[:limit]
+    return {"documents": page, "next_cursor": encode_cursor(page[-1]["_id"]) if more else None}
+
+
+@router.get(
+    "/collections/{collection}/documents",
+    tags=["documents"],
+    response_model=DocumentPage,
+    responses=_errors(400, 404, 422),
+)
+async def list_documents(
+    request: Request,
+    collection: CollectionName,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Documents per page.")] = 100,
+    cursor: Annotated[str | None, Query(description="The next_cursor of the previous page.")] = None,
+) -> JSONResponse:
+    """One page of documents in ascending ``_id`` order; follow ``next_cursor`` until it is null."""
+    state = _state(request)
+    _served(state, collection)
+    after = None if cursor is None else decode_cursor(cursor)
+    return SafeJSONResponse(await state.run(_page, state.service(), collection, after, limit))
+
+
+@router.post(
+    "/collections/{collection}/documents",
+    tags=["documents"],
+    status_code=201,
+    response_model=WriteOut,
+    responses={
+        201: {"description": "Created.", "headers": {**_ETAG_HEADER, "Location": {"schema": {"type": "string"}}}},
+        **_errors(400, 404, 409, 413, 422),
+    },
+    openapi_extra={**_IN_COLLECTION, **DOCUMENT_BODY},
+)
+async def create_document(request: Request) -> JSONResponse:
+    """Insert a new document; its id is ``_id`` from the body, or a generated one. 409 if the id exists."""
+    state = _state(request)
+    collection = _served(state, request.path_params["collection"])
+    doc = await read_object(request)
+    doc_id: Any = doc["_id"] if "_id" in doc else uuid.uuid4().hex
+    result = await state.run(state.service().create, collection, doc_id, doc)
+    return _written(result, 201, document_path(collection, result["id"]))
+
+
+@router.post(
+    "/collections/{collection}/_find",
+    tags=["documents"],
+    response_model=FindResult,
+    responses=_errors(400, 404, 422),
+)
+async def find_documents(request: Request, collection: CollectionName, query: FindRequest) -> JSONResponse:
+    """Documents whose fields equal the selector's values (equality on dotted paths, JSON scalars)."""
+    state = _state(request)
+    _served(state, collection)
+    found = await state.run(state.service().find, collection, query.selector, query.fields, query.limit)
+    return SafeJSONResponse({"documents": found})
+
+
 # ---------------------------------------------------------------- service
 
 
@@ -135,21 +298,36 @@ def _written(result: WriteResult, status_code: int = 200, location: str | None =
     "/health",
     tags=["service"],
     response_model=HealthOut,
-    responses={503: {"model": HealthOut, "description": "The backend cannot be reached (or is misconfigured)."}},
+    responses={
+        401: {"model": ErrorOut, "description": "A bearer token was sent and this service does not accept it."},
+        503: {"model": HealthOut, "description": "The backend cannot be reached (or is misconfigured)."},
+    },
 )
-def health(request: Request) -> JSONResponse:
-    """Whether the backend answers: 200 with what it reported, or 503 with why not."""
+async def health(request: Request) -> JSONResponse:
+    """Whether the backend answers: ``{"status": "ok"}`` (200) or ``{"status": "unavailable"}`` (503).
+
+    Anyone may ask. A caller with a token (or any caller of a service without tokens) also
+    learns the provider, the server's version, what the backend reported and, on 503, why.
+    """
     state = _state(request)
+    operator = request.scope.get(ACCESS_KEY) is not None
     try:
-        info = state.service().ping()
+        info = await state.run(state.service().ping)
     except DatabaseError as error:
-        body = {"status": "unavailable", "provider": state.provider, "detail": error.detail}
+        body: dict[str, Any] = {"status": "unavailable"}
+        if operator:
+            body.update(provider=state.provider, version=__version__, detail=error.detail)
         return SafeJSONResponse(body, status_code=503)
-    return SafeJSONResponse({"status": "ok", "provider": state.provider, **info})
+    if not operator:
+        return SafeJSONResponse({"status": "ok"})
+    backend = {key: _endpoint(value) if isinstance(value, str) else value for key, value in info.items()}
+    backend.pop("provider", None)
+    body = {"status": "ok", "provider": state.provider, "version": __version__, "backend": backend}
+    return SafeJSONResponse(body)
 
 
-@router.get("/providers", tags=["service"], response_model=ProviderList)
-def providers(request: Request) -> ProviderList:
+@router.get("/providers", tags=["service"], response_model=ProviderList, responses=_errors())
+async def providers(request: Request) -> ProviderList:
     """The installed providers, from which distribution, whether they load, and which one is configured."""
     registry = get_registry()
     rows: list[ProviderInfo] = []
@@ -175,118 +353,15 @@ def providers(request: Request) -> ProviderList:
     return ProviderList(configured=_state(request).provider, providers=rows)
 
 
-@router.get("/collections", tags=["collections"], response_model=CollectionList)
-def collections(request: Request) -> CollectionList:
+@router.get("/collections", tags=["collections"], response_model=CollectionList, responses=_errors())
+async def collections(request: Request) -> CollectionList:
     """The collections this service serves (they exist on the backend once written to)."""
     return CollectionList(collections=list(_state(request).collections()))
 
 
 @router.get("/collections/{collection}", tags=["collections"], response_model=CollectionInfo, responses=_errors(404))
-def collection_info(collection: Collection, db: Service) -> CollectionInfo:
+async def collection_info(request: Request, collection: CollectionName) -> CollectionInfo:
     """How many documents the collection holds."""
-    return CollectionInfo(name=collection, count=db.count(collection))
-
-
-# ---------------------------------------------------------------- documents
-
-
-@router.get(
-    "/collections/{collection}/documents",
-    tags=["documents"],
-    response_model=DocumentPage,
-    responses=_errors(400, 404, 422),
-)
-def list_documents(
-    collection: Collection,
-    db: Service,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Documents per page.")] = 100,
-    cursor: Annotated[str | None, Query(description="The next_cursor of the previous page.")] = None,
-) -> JSONResponse:
-    """One page of documents in ascending ``_id`` order; follow ``next_cursor`` until it is null."""
-    after = None if cursor is None else decode_cursor(cursor)
-    stream = (doc for doc in db.iter_all(collection) if after is None or doc["_id"] > after)
-    page = heapq.nsmallest(limit + 1, stream, key=itemgetter("_id"))
-    more = len(page) > limit
-    page = page[:limit]
-    next_cursor = encode_cursor(page[-1]["_id"]) if more else None
-    return SafeJSONResponse({"documents": page, "next_cursor": next_cursor})
-
-
-@router.post(
-    "/collections/{collection}/documents",
-    tags=["documents"],
-    status_code=201,
-    response_model=WriteOut,
-    responses={
-        201: {"description": "Created.", "headers": {**_ETAG_HEADER, "Location": {"schema": {"type": "string"}}}},
-        **_errors(400, 404, 409, 413, 422),
-    },
-)
-def create_document(collection: Collection, db: Service, doc: JSONObject) -> JSONResponse:
-    """Insert a new document; its id is ``_id`` from the body, or a generated one. 409 if the id exists."""
-    doc_id: Any = doc["_id"] if "_id" in doc else uuid.uuid4().hex
-    result = db.create(collection, doc_id, doc)
-    return _written(result, 201, document_path(collection, result["id"]))
-
-
-@router.get(
-    "/collections/{collection}/documents/{doc_id:path}",
-    tags=["documents"],
-    response_model=DocumentOut,
-    responses={200: {"description": "The document.", "headers": _ETAG_HEADER}, **_errors(400, 404)},
-)
-def get_document(collection: Collection, doc_id: DocId, db: Service) -> JSONResponse:
-    """The document with ``_id`` and ``_rev``; its revision is also the ``ETag``."""
-    doc = db.get(collection, doc_id)
-    return SafeJSONResponse(doc, headers={"ETag": etag(doc["_rev"])})
-
-
-@router.put(
-    "/collections/{collection}/documents/{doc_id:path}",
-    tags=["documents"],
-    response_model=WriteOut,
-    responses={200: {"description": "Written.", "headers": _ETAG_HEADER}, **_errors(400, 404, 409, 413, 422)},
-)
-def put_document(
-    collection: Collection, doc_id: DocId, db: Service, doc: JSONObject, if_match: IfMatch = None
-) -> JSONResponse:
-    """Create or replace the document (upsert).
-
-    Conditional when ``If-Match`` or ``_rev`` in the body names a revision: 409 unless
-    the document is still at it. Both given and different: 400.
-    """
-    expected = parse_if_match(if_match)
-    if expected is not None:
-        if "_rev" in doc and doc["_rev"] != expected:
-            raise InvalidDocument(
-                f"If-Match ({expected!r}) and _rev in the body ({doc['_rev']!r}) disagree; send one of them.",
-                path="_rev",
-            )
-        doc = {**doc, "_rev": expected}
-    return _written(db.save(collection, doc_id, doc))
-
-
-@router.delete(
-    "/collections/{collection}/documents/{doc_id:path}",
-    tags=["documents"],
-    status_code=204,
-    response_class=Response,
-    responses=_errors(400, 404, 409),
-)
-def delete_document(collection: Collection, doc_id: DocId, db: Service, if_match: IfMatch = None) -> Response:
-    """Delete the document; with ``If-Match``, only if it is still at that revision (else 409)."""
-    db.delete(collection, doc_id, parse_if_match(if_match))
-    return Response(status_code=204)
-
-
-@router.post(
-    "/collections/{collection}/_find",
-    tags=["documents"],
-    response_model=FindResult,
-    responses=_errors(400, 404, 422),
-)
-def find_documents(collection: Collection, db: Service, query: FindRequest) -> JSONResponse:
-    """Documents whose fields equal the selector's values (equality on dotted paths, JSON scalars)."""
-    fields: Sequence[str] | None = query.fields
-    found = db.find(collection, query.selector, fields, query.limit)
-    return SafeJSONResponse({"documents": found})
+    state = _state(request)
+    count = await state.run(state.service().count, _served(state, collection))
+    return CollectionInfo(name=collection, count=count)

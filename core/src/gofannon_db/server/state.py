@@ -1,21 +1,47 @@
-"""What one app serves: its service (built on first use) and the collections it exposes."""
+"""What one app serves: its service (built on first use), the collections it exposes, who may call it.
+
+:meth:`ServiceState.run` is the one place where the routes reach the database service:
+switching the server to an async service changes that method, not the routes.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
 
 from ..errors import ConfigurationError, InvalidName
 from ..factory import create_database_service, get_database_service
 from ..service import DatabaseService
 from ..settings import Settings
+from ..tokens import TokenSet
 from ..validation import validate_collection_name
 
-__all__ = ["CORE_COLLECTIONS", "SERVE_COLLECTIONS_VARIABLE", "ServiceState"]
+__all__ = [
+    "ALLOW_ANONYMOUS_VARIABLE",
+    "BODY_ENVELOPE_BYTES",
+    "CORE_COLLECTIONS",
+    "MAX_BODY_VARIABLE",
+    "SERVE_COLLECTIONS_VARIABLE",
+    "WORKER_THREADS",
+    "ServiceState",
+]
 
 CORE_COLLECTIONS = ("agents", "deployments", "users", "sessions", "tickets", "demos")
 """What the service exposes unless configured otherwise."""
 SERVE_COLLECTIONS_VARIABLE = "GOFANNON_SERVE_COLLECTIONS"
+MAX_BODY_VARIABLE = "GOFANNON_SERVE_MAX_BODY_BYTES"
+ALLOW_ANONYMOUS_VARIABLE = "GOFANNON_SERVE_ALLOW_ANONYMOUS"
+WORKER_THREADS = 40
+"""Service calls running at once (what AnyIO's default thread limiter allows too)."""
+BODY_ENVELOPE_BYTES = 65_536
+"""Room above ``max_document_bytes`` for what JSON text adds: whitespace, escapes (``\\u00e9``), ``_rev``."""
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 class ServiceState:
@@ -23,7 +49,8 @@ class ServiceState:
 
     Without settings or a service it uses the process-wide :func:`get_database_service`
     (shared with ``gofannon_db.fastapi.get_db``); with settings it owns an independent
-    service and closes it on shutdown.
+    service and closes it on shutdown. Tokens, the anonymous switch and the body limit
+    come from the arguments, else from the settings (the environment), read on first use.
     """
 
     def __init__(
@@ -31,17 +58,30 @@ class ServiceState:
         settings: Settings | None = None,
         service: DatabaseService | None = None,
         collections: Iterable[str] | None = None,
+        *,
+        tokens: TokenSet | None = None,
+        allow_anonymous: bool | None = None,
+        max_body_bytes: int | None = None,
     ) -> None:
         self._settings = settings
+        self._environment: Settings | None = None
         self._service = service
         self._owned = False
         self._requested = None if collections is None else list(collections)
         self._collections: tuple[str, ...] | None = None
+        self._tokens = tokens
+        self._allow_anonymous = allow_anonymous
+        self._max_body_bytes = max_body_bytes
         self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
 
     @property
     def settings(self) -> Settings:
-        return Settings() if self._settings is None else self._settings
+        if self._settings is not None:
+            return self._settings
+        if self._environment is None:
+            self._environment = Settings()
+        return self._environment
 
     @property
     def provider(self) -> str:
@@ -62,6 +102,25 @@ class ServiceState:
                     self._owned = True
             return self._service
 
+    async def run(self, call: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        """Run one call on the (blocking) service without blocking the event loop.
+
+        The seam between the routes and the database: with an ``AsyncDatabaseService``
+        this becomes ``return await call(*args, **kwargs)``. A plain executor, not
+        ``run_in_threadpool``: AnyIO's hop costs about 90 µs of CPU per call, this one
+        20-50 µs (measured side by side, 32 concurrent callers).
+        """
+        executor = self._executor
+        if executor is None:
+            with self._lock:
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="gofannon-db")
+                executor = self._executor
+        loop = asyncio.get_running_loop()
+        if kwargs:
+            return await loop.run_in_executor(executor, functools.partial(call, *args, **kwargs))
+        return await loop.run_in_executor(executor, call, *args)
+
     def collections(self) -> tuple[str, ...]:
         """Served collection names: the argument, else ``GOFANNON_SERVE_COLLECTIONS``, else the core six."""
         if self._collections is None:
@@ -81,11 +140,43 @@ class ServiceState:
             self._collections = checked
         return self._collections
 
+    def tokens(self) -> TokenSet:
+        """The accepted bearer tokens: the argument, else ``GOFANNON_SERVE_TOKENS`` and ``..._TOKEN_FILE``."""
+        if self._tokens is None:
+            self._tokens = TokenSet.from_settings(self.settings)
+        return self._tokens
+
+    def allow_anonymous(self) -> bool:
+        """Whether a service without tokens answers callers that are not on loopback."""
+        if self._allow_anonymous is None:
+            self._allow_anonymous = self.settings.get_bool(ALLOW_ANONYMOUS_VARIABLE, False)
+        return self._allow_anonymous
+
+    def max_body_bytes(self) -> int:
+        """Largest request body: ``GOFANNON_SERVE_MAX_BODY_BYTES``, else the document limit plus an envelope."""
+        if self._max_body_bytes is None:
+            configured = self.settings.get_int(MAX_BODY_VARIABLE, 0)
+            if configured < 0:
+                raise ConfigurationError(f"{MAX_BODY_VARIABLE} must be a positive number of bytes, got {configured}.")
+            self._max_body_bytes = configured or self.service().max_document_bytes + BODY_ENVELOPE_BYTES
+        return self._max_body_bytes
+
+    def check(self) -> None:
+        """Read every setting now, so a wrong configuration fails at startup rather than on a request."""
+        self.collections()
+        self.tokens()
+        self.allow_anonymous()
+        self.service()
+        self.max_body_bytes()
+
     def close(self) -> None:
         """Close the service if this app created it; the process-wide one is left to its owner."""
         with self._lock:
             service, owned = self._service, self._owned
             if owned:
                 self._service, self._owned = None, False
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
         if owned and service is not None:
             service.close()

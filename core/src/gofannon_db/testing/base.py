@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 import pytest
 
-from ..errors import DatabaseError
+from ..errors import DatabaseError, DocumentNotFound
 from ..service import DatabaseService
 
-__all__ = ["SuiteBase", "assert_error", "fresh_name"]
+__all__ = ["SuiteBase", "assert_error", "fresh_name", "read_shared"]
 
 _E = TypeVar("_E", bound=DatabaseError)
 
@@ -34,11 +34,28 @@ def assert_error(excinfo: pytest.ExceptionInfo[_E], status_code: int, *mentions:
     return error
 
 
+def read_shared(service: DatabaseService, prefixed: DatabaseService, logical: str, doc_id: str) -> dict[str, Any]:
+    """Read, through ``service``, a document that ``prefixed`` wrote in ``logical``; fail clearly
+    when the two fixtures do not share one store."""
+    physical = prefixed.collection_prefix + logical
+    try:
+        return service.get(physical, doc_id)
+    except DocumentNotFound:
+        pytest.fail(
+            f"`service` and `prefixed_service` do not share storage: a document saved through "
+            f"prefixed_service in {logical!r} (physical {physical!r}) is not visible to service as "
+            f"{physical!r}. Build both fixtures on the same server (or the same in-process store); "
+            "only the collection_prefix may differ. Hooks to look at if they do share it: _save, _get "
+            "(they must use the physical collection name as given).",
+            pytrace=False,
+        )
+
+
 class SuiteBase:
     """Fixtures every group uses. Subclasses supply ``service`` and ``prefixed_service``."""
 
     concurrency_threads: int = 8
-    """Threads in the read-modify-write test."""
+    """Threads in the read-modify-write test (``--gofannon-concurrency`` overrides it)."""
     concurrency_increments: int = 10
     """Successful increments each thread makes."""
     secret_values: tuple[str, ...] = ()

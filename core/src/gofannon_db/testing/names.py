@@ -10,7 +10,7 @@ import pytest
 
 from ..errors import InvalidName
 from ..service import DatabaseService
-from .base import SuiteBase, assert_error, fresh_name
+from .base import SuiteBase, assert_error, fresh_name, read_shared
 
 GOOD_IDS = [
     "simple",
@@ -174,7 +174,7 @@ class NameTests(SuiteBase):
             assert logical not in service.list_collections()
             assert service.list_all(logical) == []
             if (prefix + logical)[0].isalpha():
-                assert service.get(prefix + logical, "doc")["where"] == "prefixed"
+                assert read_shared(service, prefixed_service, logical, "doc")["where"] == "prefixed"
             assert prefixed_service.get(logical, "doc")["where"] == "prefixed"
         finally:
             prefixed_service.drop_collection(logical)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from .bulk import BulkTests
+from .closing import ClosingTests
 from .crud import CrudTests
+from .keys import AwkwardKeyTests
 from .lifecycle import CollectionTests
 from .messages import MessageTests
 from .names import NameTests
@@ -15,7 +17,16 @@ __all__ = ["ConformanceSuite"]
 
 
 class ConformanceSuite(
-    CrudTests, ValueTests, NameTests, RevisionTests, MessageTests, BulkTests, QueryTests, CollectionTests
+    CrudTests,
+    ValueTests,
+    NameTests,
+    RevisionTests,
+    MessageTests,
+    BulkTests,
+    QueryTests,
+    AwkwardKeyTests,
+    CollectionTests,
+    ClosingTests,
 ):
     """Every rule of the contract. Subclass it and supply ``service`` and ``prefixed_service``.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gofannon_db.hookspecs import hookimpl
+from gofannon_db.identity import normalise_url
 from gofannon_db.provider import Option, Provider
 from gofannon_db.service import DatabaseService
 from gofannon_db.settings import Settings
@@ -12,6 +13,8 @@ OPTIONS = (
         "COUCHDB_URL",
         "CouchDB server URL, such as http://127.0.0.1:5984 (credentials may be embedded as user:password@).",
         required=True,
+        identity=True,
+        normalise=normalise_url,
     ),
     Option("COUCHDB_USER", "User name; a server admin lets the backend create databases on first write."),
     Option("COUCHDB_PASSWORD", "Password of COUCHDB_USER.", secret=True),

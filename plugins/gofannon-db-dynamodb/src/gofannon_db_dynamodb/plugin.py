@@ -5,6 +5,7 @@ from __future__ import annotations
 from gofannon_db.concurrency import DEFAULT_BULK_CONCURRENCY
 from gofannon_db.errors import ConfigurationError
 from gofannon_db.hookspecs import hookimpl
+from gofannon_db.identity import normalise_url
 from gofannon_db.provider import Option, Provider
 from gofannon_db.service import DatabaseService
 from gofannon_db.settings import Settings
@@ -12,8 +13,13 @@ from gofannon_db.settings import Settings
 RETRY_MODES = ("standard", "adaptive", "legacy")
 
 OPTIONS = (
-    Option("DYNAMODB_REGION", "AWS region of the tables.", default="us-east-1"),
-    Option("DYNAMODB_ENDPOINT_URL", "Endpoint to use instead of AWS's, e.g. http://127.0.0.1:8000 for DynamoDB Local."),
+    Option("DYNAMODB_REGION", "AWS region of the tables.", default="us-east-1", identity=True),
+    Option(
+        "DYNAMODB_ENDPOINT_URL",
+        "Endpoint to use instead of AWS's, e.g. http://127.0.0.1:8000 for DynamoDB Local.",
+        identity=True,
+        normalise=normalise_url,
+    ),
     Option("DYNAMODB_TIMEOUT", "Connect and read timeout in seconds; defaults to DATABASE_TIMEOUT."),
     Option("DYNAMODB_MAX_ATTEMPTS", "Total attempts per request, retries included (botocore).", default="3"),
     Option("DYNAMODB_RETRY_MODE", "botocore retry mode: standard, adaptive or legacy.", default="standard"),
@@ -28,7 +34,7 @@ OPTIONS = (
     Option("AWS_ACCESS_KEY_ID", "AWS access key id (else the standard AWS credential chain).", secret=True),
     Option("AWS_SECRET_ACCESS_KEY", "AWS secret access key (else the standard AWS credential chain).", secret=True),
     Option("AWS_SESSION_TOKEN", "AWS session token for temporary credentials.", secret=True),
-    Option("AWS_PROFILE", "Named profile from the shared AWS config files."),
+    Option("AWS_PROFILE", "Named profile from the shared AWS config files.", identity=True),
 )
 
 

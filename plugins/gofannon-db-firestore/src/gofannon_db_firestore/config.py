@@ -17,13 +17,14 @@ __all__ = ["DEFAULT_DATABASE", "OPTIONS", "FirestoreConfig"]
 DEFAULT_DATABASE = "(default)"
 
 OPTIONS = (
-    Option("FIRESTORE_PROJECT_ID", "Google Cloud project id; wins over GOOGLE_CLOUD_PROJECT."),
+    Option("FIRESTORE_PROJECT_ID", "Google Cloud project id; wins over GOOGLE_CLOUD_PROJECT.", identity=True),
     Option(
         "GOOGLE_CLOUD_PROJECT",
         "Google Cloud project id, used when FIRESTORE_PROJECT_ID is unset. Without either, the project of "
         "the credentials.",
+        identity=True,
     ),
-    Option("FIRESTORE_DATABASE", "Firestore database id.", default=DEFAULT_DATABASE),
+    Option("FIRESTORE_DATABASE", "Firestore database id.", default=DEFAULT_DATABASE, identity=True),
     Option(
         "GOOGLE_APPLICATION_CREDENTIALS",
         "Path to a service-account key file; unset: Application Default Credentials. Ignored with the emulator.",
@@ -32,6 +33,7 @@ OPTIONS = (
     Option(
         "FIRESTORE_EMULATOR_HOST",
         "host:port of a Firestore emulator (e.g. 127.0.0.1:8080); then no credentials are used.",
+        identity=True,
     ),
     Option("FIRESTORE_TIMEOUT", "Seconds per call, retries included; defaults to DATABASE_TIMEOUT."),
     Option(

@@ -1,0 +1,1 @@
+"""Test fixture plugin: careless with its secret, reliant on the core for defaults."""
