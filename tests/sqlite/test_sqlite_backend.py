@@ -15,7 +15,7 @@ import pytest
 from gofannon_db import Settings, create_database_service, query
 from gofannon_db.backends import sqlite_sql
 from gofannon_db.backends.sqlite import SqliteDatabaseService
-from gofannon_db.errors import BackendUnavailable, ConfigurationError, DatabaseError
+from gofannon_db.errors import BackendUnavailable, ConfigurationError, DatabaseError, RevisionConflict
 from gofannon_db.testing.base import fresh_name
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -222,3 +222,12 @@ def test_close_closes_every_connection_even_one_lent_out(tmp_path: Path) -> None
     with pytest.raises(DatabaseError) as excinfo:
         service.get("docs", "a")
     assert "closed" in excinfo.value.detail
+
+
+def test_conditional_writes_that_fail_create_no_collection(memory_db: SqliteDatabaseService) -> None:
+    name = fresh_name("never")
+    with pytest.raises(RevisionConflict):
+        memory_db.save(name, "a", {"_rev": "1-" + "0" * 32})
+    results = memory_db.save_many(name, [{"_id": "b", "_rev": "1-" + "0" * 32}])
+    assert [result["status_code"] for result in results] == [409]
+    assert name not in memory_db.list_collections()

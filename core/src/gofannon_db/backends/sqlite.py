@@ -115,8 +115,14 @@ class SqliteDatabaseService(DatabaseService):
         finally:
             self._pool.give_back(conn)
 
-    def _write(self, conn: sqlite3.Connection, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
-        """Execute a write on the collection's table, creating the table on demand; all rows it returns."""
+    def _write(
+        self, conn: sqlite3.Connection, collection: str, statement: str, params: tuple[Any, ...], *, create: bool
+    ) -> list[Any]:
+        """Execute a write on the collection's table; all rows it returns.
+
+        With ``create``, a missing table is created and the write retried; without, a
+        missing table means the write found nothing (a conditional write creates nothing).
+        """
         table = sql.table_name(collection)
         for _ in range(3):  # a concurrent drop_collection can remove the table between create and write
             try:
@@ -124,16 +130,18 @@ class SqliteDatabaseService(DatabaseService):
             except sqlite3.OperationalError as exc:
                 if not _no_table(exc):
                     raise
+                if not create:
+                    return []
                 conn.execute(_CREATE_TABLE.format(table=table))
         return conn.execute(_statement(statement, collection), params).fetchall()
 
-    def _writing(self, collection: str, statement: str, params: tuple[Any, ...]) -> list[Any]:
+    def _writing(self, collection: str, statement: str, params: tuple[Any, ...], *, create: bool = True) -> list[Any]:
         """One write statement on a borrowed connection, after this process's other writers."""
         conn = self._pool.borrow()
         try:
             shortened = self._pool.lock_writes(conn)
             try:
-                return self._write(conn, collection, statement, params)
+                return self._write(conn, collection, statement, params, create=create)
             finally:
                 self._pool.unlock_writes(conn, shortened)
         finally:
@@ -160,7 +168,7 @@ class SqliteDatabaseService(DatabaseService):
         encoded = _encode(body)
         if expected_rev is None:
             return str(self._writing(collection, _UPSERT, (doc_id, _salt(), encoded))[0][0])
-        rows = self._writing(collection, _UPDATE_IF, (_salt(), encoded, doc_id, expected_rev))
+        rows = self._writing(collection, _UPDATE_IF, (_salt(), encoded, doc_id, expected_rev), create=False)
         if not rows:  # absent, deleted or at another revision: one statement decided it atomically
             raise revision_conflict(doc_id, expected_rev)
         return str(rows[0][0])
@@ -220,9 +228,7 @@ class SqliteDatabaseService(DatabaseService):
                 outcome: list[BulkResult] = []
                 rows: list[tuple[str, str, str]] = []
                 with self._pool.writer() as conn, write_transaction(conn):
-                    conn.execute(_CREATE_TABLE.format(table=table))
-                    ids = _encode([write.doc_id for write in chunk])
-                    current = dict(conn.execute(_REVS_OF.format(table=table), (ids,)).fetchall())
+                    current = self._revisions(conn, collection, [write.doc_id for write in chunk])
                     for write in chunk:
                         stored = current.get(write.doc_id)
                         if write.expected_rev is not None and stored != write.expected_rev:
@@ -233,11 +239,23 @@ class SqliteDatabaseService(DatabaseService):
                         rev = new_revision(stored)
                         rows.append((write.doc_id, rev, _encode(write.body)))
                         outcome.append(bulk_ok(write.doc_id, rev))
-                    conn.executemany(_UPSERT_MANY.format(table=table), rows)
+                    if rows:  # a chunk of conflicts alone creates no collection
+                        conn.execute(_CREATE_TABLE.format(table=table))
+                        conn.executemany(_UPSERT_MANY.format(table=table), rows)
                 results.extend(outcome)  # only once its transaction has committed
         except (sqlite3.Error, DatabaseError) as exc:
             raise self._unfinished(exc, results, [write.doc_id for write in writes]) from exc
         return results
+
+    def _revisions(self, conn: sqlite3.Connection, collection: str, doc_ids: list[str]) -> dict[str, str]:
+        """The stored revision of each of ``doc_ids`` that exists."""
+        try:
+            rows = conn.execute(_statement(_REVS_OF, collection), (_encode(doc_ids),)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not _no_table(exc):
+                raise
+            return {}
+        return dict(rows)
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
         results: list[BulkResult] = []
