@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .results import BULK_TARGETS, OP_RATIO_TARGET, STARTUP_TARGET_SECONDS, BackendResults, Results
+from .sections import marked_sections
 
 __all__ = ["render", "write"]
 
@@ -235,5 +236,7 @@ def render(results: Results) -> str:
 
 
 def write(results: Results, path: Path) -> None:
+    """Rewrite the report, keeping the sections other benchmarks own (see :mod:`bench.sections`)."""
+    kept = marked_sections(path.read_text(encoding="utf-8")) if path.exists() else []
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(results), encoding="utf-8")
+    path.write_text("\n\n".join([render(results).rstrip("\n"), *kept]) + "\n", encoding="utf-8")

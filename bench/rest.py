@@ -32,13 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.servers when run as python -m bench.rest
 
 from bench.environment import describe, load_average  # noqa: E402
+from bench.sections import write_section  # noqa: E402
 from tests.servers.process import ServerProcess, free_port, http_status  # noqa: E402
 
 TOKEN = "bench-token-0123456789"
 CONCURRENCY = 32
 DOCS = 100
 DOCUMENT: dict[str, Any] = {"name": "Ada Lovelace", "n": 1, "tags": ["math", "engines"], "owner": {"team": "core"}}
-BEGIN, END = "<!-- bench.rest:begin -->", "<!-- bench.rest:end -->"
 ANALYSIS = (
     "Where the time went (cProfile, requests driven straight into the ASGI app, no sockets): before this "
     "work a GET cost 507 µs and a PUT 760 µs of server CPU in process, against 50 / 58 µs for the bare "
@@ -240,7 +240,6 @@ def _ratio(values: list[float]) -> str:
 
 def render(results: dict[str, dict[str, Series]], rounds: int, per_batch: int, header: str) -> str:
     lines = [
-        BEGIN,
         "## REST service: request cost against a bare FastAPI route",
         "",
         "Written by `python -m bench.rest --write docs/benchmarks.md` (only this section). " + header,
@@ -278,20 +277,8 @@ def render(results: dict[str, dict[str, Series]], rounds: int, per_batch: int, h
     verdicts = ", ".join(
         f"{method} {ratio:.2f} ({'met' if ratio >= 0.6 else 'missed'})" for method, ratio in ours_ratios.items()
     )
-    lines += ["", f"Target: ours at ≥ 0.6x the bare route's throughput. Measured: {verdicts}.", "", ANALYSIS, "", END]
+    lines += ["", f"Target: ours at ≥ 0.6x the bare route's throughput. Measured: {verdicts}.", "", ANALYSIS]
     return "\n".join(lines)
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace this benchmark's section of ``path`` (between its markers), or append it."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -318,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(results, rounds, per_batch, header)
     print(section)
     if args.write:
-        write_section(args.write, section)
+        write_section(args.write, "rest", section)
     return 0
 
 
