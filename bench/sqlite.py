@@ -1,7 +1,7 @@
 """The sqlite provider against raw ``sqlite3`` doing the same work, and ``save_many`` against a loop of ``save``.
 
 ``python -m bench.sqlite`` prints a Markdown section; ``--write`` also puts it into
-``docs/benchmarks.md`` between its markers (replacing the previous one), ``--quick``
+``docs/benchmarks.md`` between its ``bench.sqlite`` markers (see :mod:`bench.sections`), ``--quick``
 runs fewer rounds and smaller batches for a smoke check.
 
 The raw side is what an application would write by hand for the same guarantees: the
@@ -28,12 +28,12 @@ from typing import Any
 from gofannon_db.backends.sqlite import SqliteDatabaseService
 
 from .environment import Environment, describe, load_average
+from .sections import write_section
 from .timing import Paired, interleaved, time_batch
 from .workload import document, ids
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- bench.sqlite: begin -->", "<!-- bench.sqlite: end -->"
 COLLECTION, LIST_COLLECTION = "bench-ops", "bench-list"
 TARGET_RATIO, TARGET_SPEEDUP = 1.2, 10.0
 GET_PASSES, FINDS, LISTS = 5, 50, 3
@@ -232,7 +232,6 @@ def render(
     many, loop = bulk_seconds
     speedups = [b / a for a, b in zip(many, loop, strict=True)]
     lines = [
-        BEGIN,
         "## sqlite: the provider against raw sqlite3 (`python -m bench.sqlite`)",
         "",
         f"Run {env.date} on {env.machine}, {env.cores} cores, {env.python}, SQLite {sqlite3.sqlite_version}; "
@@ -271,21 +270,8 @@ def render(
         f"| {statistics.median(many):.2f} | {statistics.median(loop):.2f} | {speedup:.1f}x | "
         f"{min(speedups):.1f}-{max(speedups):.1f}x | {count / statistics.median(many):,.0f} / "
         f"{count / statistics.median(loop):,.0f} | {'met' if speedup >= TARGET_SPEEDUP else '**missed**'} |",
-        END,
     ]
     return "\n".join(lines) + "\n"
-
-
-def write_section(section: str) -> None:
-    """Replace this benchmark's section of docs/benchmarks.md (or append it)."""
-    text = DOCS.read_text(encoding="utf-8")
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END + "\n")
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(env, ops, (many, loop), count, args)
     print(section)
     if args.write:
-        write_section(section)
+        write_section(DOCS, "sqlite", section)
     return 0
 
 
