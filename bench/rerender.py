@@ -42,6 +42,8 @@ def load(data: dict[str, Any]) -> Results:
         memory=[Throughput(**item) for item in data["memory"]],
         migration_markdown=data.get("migration_markdown"),
         migration_note=data.get("migration_note", ""),
+        async_markdown=data.get("async_markdown"),
+        async_note=data.get("async_note", ""),
         seconds=data["seconds"],
     )
 

@@ -40,4 +40,6 @@ class Results:
     memory: list[Throughput] = field(default_factory=list)
     migration_markdown: str | None = None
     migration_note: str = ""
+    async_markdown: str | None = None
+    async_note: str = ""
     seconds: float = 0.0

@@ -16,7 +16,7 @@ import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import migration_hook
+from . import async_latency, migration_hook
 from .adapters import BACKENDS, opener
 from .bulk import run_bulk
 from .environment import describe, load_average
@@ -75,6 +75,16 @@ def _measure_backend(name: str, config: OpsConfig, bulk_documents: int) -> Backe
     return result
 
 
+def _measure_async(quick: bool, names: list[str]) -> tuple[str | None, str]:
+    """(Markdown of bench.async_latency, or None with a note): its failure must not lose the run's other figures."""
+    _log("async service under latency (bench.async_latency)")
+    try:
+        return async_latency.run(quick=quick, backends=names), ""
+    except Exception as exc:
+        traceback.print_exc()
+        return None, f"bench.async_latency failed: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+
+
 def _checkpoint(results: Results, output: Path, started: float) -> None:
     """Write what has been measured so far, so an interrupted run still leaves its figures (marked partial)."""
     results.environment.load_after = load_average()
@@ -91,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the raw results as JSON")
     parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--no-migration", action="store_true")
+    parser.add_argument("--no-async", action="store_true", help="skip bench.async_latency")
     args = parser.parse_args(argv)
     mode = QUICK if args.quick else FULL
     names = [name.strip() for name in args.backends.split(",") if name.strip()]
@@ -123,9 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     else:
         _log("migration (bench.migration)")
         results.migration_markdown, results.migration_note = migration_hook.run(quick=args.quick)
+    if args.no_async:
+        results.async_note = "skipped (--no-async)."
+    else:
+        results.async_markdown, results.async_note = _measure_async(args.quick, names)
     results.environment.load_after = load_average()
     results.seconds = time.perf_counter() - started
     write(results, output)
+    if results.async_markdown:
+        async_latency.write(
+            output, results.async_markdown, f"Measured by this run ({mode.name}), after the sections above."
+        )
     _log(f"wrote {output} ({results.seconds / 60:.1f} min)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

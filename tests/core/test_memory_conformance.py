@@ -8,6 +8,10 @@ from gofannon_db.testing import ConformanceSuite
 
 
 class TestMemoryConformance(ConformanceSuite):
+    stateful_examples = 60
+    stateful_steps = 40
+    """No server, so longer sequences than on real servers; generating them is most of the ~4 s of CPU."""
+
     @pytest.fixture
     def service(self) -> MemoryDatabaseService:
         return MemoryDatabaseService()

@@ -42,6 +42,15 @@ def test_settings_repr_hides_secrets() -> None:
     assert "admin" in repr(settings)
 
 
+@pytest.mark.parametrize(
+    "url", ["admin:hunter2@127.0.0.1:5984", "admin:hunter2@db.example", "http://admin:hunter2@127.0.0.1:5984/"]
+)
+def test_settings_repr_masks_a_password_in_a_url_with_or_without_a_scheme(url: str) -> None:
+    text = repr(Settings({}, DATABASE_PROVIDER="couchdb", COUCHDB_URL=url))
+    assert "hunter2" not in text
+    assert "admin:***@" in text
+
+
 def test_singleton_is_shared_across_threads() -> None:
     seen: list[DatabaseService] = []
     threads = [threading.Thread(target=lambda: seen.append(get_database_service(Settings({})))) for _ in range(8)]

@@ -12,6 +12,10 @@ from tests.servers.couchdb import CouchDBServer
 
 
 class TestCouchDBConformance(ConformanceSuite):
+    stateful_examples = 40
+    stateful_steps = 25
+    """The model-based test's budget: about 1,000 calls on pouchdb-server."""
+
     @pytest.fixture
     def service(self, couchdb_server: CouchDBServer) -> Iterator[CouchDBDatabaseService]:
         with CouchDBDatabaseService(

@@ -85,7 +85,7 @@ def test_steady_state_get_and_save_cost_one_request(couch: CouchDBDatabaseServic
     couch.save(db, "second", {"n": 2})  # upsert of a document this process has seen
     assert len(log.take()) == 1
     couch.save(db, "second", {**doc, "n": 3} | {"_rev": couch.get(db, "second")["_rev"]})
-    assert len(log.take()) == 2  # the get, then one conditional PUT
+    assert len(log.take()) == 2  # the get, then one conditional PUT: a revision it saw needs no check
     assert couch.get(db, "second")["n"] == 3
     assert len(log.take()) == 1
     couch.delete(db, "second")  # the revision is known: one DELETE
@@ -241,6 +241,49 @@ def test_conditional_writes_follow_couchdb_not_the_test_server(couch: CouchDBDat
     couch.delete(db, "doc", rev=rev2)
     with pytest.raises(errors.DocumentNotFound):
         couch.get(db, "doc")
+
+
+def _tombstone_revision(couch: CouchDBDatabaseService, db: str, doc_id: str) -> str:
+    [row] = couch._request("POST", [db, "_all_docs"], {"keys": [doc_id]})["rows"]
+    assert row["value"]["deleted"] is True
+    rev: str = row["value"]["rev"]
+    return rev
+
+
+def test_a_deleted_document_is_never_brought_back_by_a_revision(couch: CouchDBDatabaseService, db: str) -> None:
+    """v2: CouchDB keeps the tombstone, whose revision is a leaf it would write on top of (Apache
+    CouchDB and pouchdb-server both), and pouchdb-server also takes a made-up revision for a deleted
+    document. Neither may resurrect it."""
+    before = couch.save(db, "doc", {"v": 1})["rev"]
+    couch.delete(db, "doc")
+    tombstone = _tombstone_revision(couch, db, "doc")
+    for rev in (tombstone, before, "1-" + "a" * 32, "9-" + "b" * 32):
+        with pytest.raises(errors.RevisionConflict):
+            couch.save(db, "doc", {"_rev": rev, "v": 2})
+        [result] = couch.save_many(db, [{"_id": "doc", "_rev": rev, "v": 3}])
+        assert (result["ok"], result.get("status_code")) == (False, 409)
+        with pytest.raises((errors.DocumentNotFound, errors.RevisionConflict)):
+            couch.delete(db, "doc", rev=rev)
+    assert _tombstone_revision(couch, db, "doc") == tombstone  # nothing was written, not even a tombstone
+    with pytest.raises(errors.DocumentNotFound):
+        couch.get(db, "doc")
+    assert couch.save(db, "doc", {"v": 4})["rev"]  # an unconditional save creates it anew, as the contract says
+
+
+def test_numbers_a_javascript_server_wrote_as_out_of_range_ints_come_back_as_floats(
+    couch: CouchDBDatabaseService, db: str
+) -> None:
+    """pouchdb-server stores doubles and writes 5.230586851816138e16 as 52305868518161380 (JSON.stringify);
+    Apache CouchDB keeps the text. Either way the service returns a float equal to what was saved."""
+    couch.save(db, "seed", {})
+    raw = b'{"big":52305868518161380,"neg":[-9007199254740994],"safe":9007199254740991,"f":1.5}'
+    couch._request("PUT", [db, "doc"], raw)
+    for doc in (couch.get(db, "doc"), couch.get_many(db, ["doc"])["doc"], *couch.find(db, {"safe": 2**53 - 1})):
+        assert doc is not None
+        assert (type(doc["big"]), doc["big"]) == (float, 5.230586851816138e16)
+        assert (type(doc["neg"][0]), doc["neg"][0]) == (float, -9007199254740994.0)
+        assert (type(doc["safe"]), doc["safe"]) == (int, 2**53 - 1)
+    couch.save(db, "doc", couch.get(db, "doc"))  # and it can be saved again unchanged
 
 
 # ---------------------------------------------------------------- paging

@@ -15,6 +15,9 @@ from .conftest import make_service
 
 class TestDynamoDBConformance(ConformanceSuite):
     secret_values = (SECRET_ACCESS_KEY,)
+    stateful_examples = 30
+    stateful_steps = 25
+    """Every sequence creates a table (DynamoDB Local: tens of ms each), so fewer, equally long sequences."""
 
     @pytest.fixture
     def service(self, ddb_server: DynamoDBServer) -> Iterator[Any]:

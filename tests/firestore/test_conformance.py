@@ -18,6 +18,10 @@ class TestFirestoreConformance(ConformanceSuite):
     and only one contender in eight wins a round, so the default 10 takes ~25 s on a busy
     2-core machine without testing anything more."""
 
+    stateful_examples = 40
+    stateful_steps = 25
+    """The model-based test's budget: about 1,000 calls on the emulator."""
+
     @pytest.fixture
     def service(self, firestore_emulator: FirestoreServer) -> Iterator[DatabaseService]:
         with make_service(firestore_emulator) as service:

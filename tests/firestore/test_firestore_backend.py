@@ -423,18 +423,26 @@ def test_unreachable_emulator_is_backend_unavailable() -> None:
                 call()
             assert excinfo.value.status_code == 503
             assert excinfo.value.__cause__ is not None
-        results = service.save_many("things", [{"_id": "a"}, {"_id": "b"}])
-        assert [result.get("status_code") for result in results] == [503, 503]
-        assert [result["ok"] for result in service.delete_many("things", ["a"])] == [False]
+        # contract v2 §5: a bulk call the server cannot finish raises, with one result per input
+        with pytest.raises(BackendUnavailable) as saved:
+            service.save_many("things", [{"_id": "a"}, {"_id": "b"}])
+        assert [result.get("status_code") for result in saved.value.results or []] == [503, 503]
+        with pytest.raises(BackendUnavailable) as deleted:
+            service.delete_many("things", ["a"])
+        assert [result["ok"] for result in deleted.value.results or []] == [False]
 
 
 def test_unreachable_emulator_fails_every_parallel_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service_module, "BATCH_WRITES", 1)
     config = FirestoreConfig(project="demo-gofannon", emulator_host=f"127.0.0.1:{free_port()}", timeout=1.0)
     with FirestoreDatabaseService(config) as service:
-        results = service.save_many("things", [{"_id": f"d{n}"} for n in range(6)])
+        with pytest.raises(BackendUnavailable) as saved:
+            service.save_many("things", [{"_id": f"d{n}"} for n in range(6)])
+        results = saved.value.results or []
         assert [(result["id"], result.get("status_code")) for result in results] == [(f"d{n}", 503) for n in range(6)]
-        deleted = service.delete_many("things", ["a", "b", "c"])
+        with pytest.raises(BackendUnavailable) as raised:
+            service.delete_many("things", ["a", "b", "c"])
+        deleted = raised.value.results or []
         assert [(result["id"], result.get("status_code")) for result in deleted] == [
             ("a", 503),
             ("b", 503),

@@ -127,7 +127,7 @@ def test_importing_the_app_builds_no_service() -> None:
     code = (
         "import gofannon_db.factory as f\n"
         "import gofannon_db.server.app as m\n"
-        "assert f._singleton is None, 'the service was built at import'\n"
+        "assert f._sync.peek() is None, 'the service was built at import'\n"
         "assert m.app.state.gofannon._service is None\n"
     )
     env = {"DATABASE_PROVIDER": "couchdb", "COUCHDB_URL": "http://127.0.0.1:9", "PATH": ""}

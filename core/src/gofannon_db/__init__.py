@@ -4,6 +4,11 @@
 >>> db = get_database_service()            # DATABASE_PROVIDER, default "memory"
 >>> db.save("agents", "a1", {"name": "Ada"})["id"]
 'a1'
+
+In ``async def`` code, the async twin has the same calls, awaited::
+
+    db = get_async_database_service()
+    await db.save("agents", "a1", {"name": "Ada"})
 """
 
 from __future__ import annotations
@@ -33,10 +38,27 @@ from .settings import Settings
 from .types import BulkResult, Document, WriteResult
 
 if TYPE_CHECKING:
-    from .factory import create_database_service, get_database_service, reset_database_service
+    from .aio import AsyncDatabaseService
+    from .factory import (
+        create_async_database_service,
+        create_database_service,
+        get_async_database_service,
+        get_database_service,
+        reset_async_database_service,
+        reset_database_service,
+    )
 
 
-_FACTORY_NAMES = frozenset({"create_database_service", "get_database_service", "reset_database_service"})
+_FACTORY_NAMES = frozenset(
+    {
+        "create_async_database_service",
+        "create_database_service",
+        "get_async_database_service",
+        "get_database_service",
+        "reset_async_database_service",
+        "reset_database_service",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -48,10 +70,15 @@ def __getattr__(name: str) -> Any:
         from . import factory
 
         return getattr(factory, name)
+    if name == "AsyncDatabaseService":
+        from .aio import AsyncDatabaseService
+
+        return AsyncDatabaseService
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
+    "AsyncDatabaseService",
     "BackendUnavailable",
     "BulkResult",
     "ConfigurationError",
@@ -74,7 +101,10 @@ __all__ = [
     "Unauthorized",
     "WriteResult",
     "__version__",
+    "create_async_database_service",
     "create_database_service",
+    "get_async_database_service",
     "get_database_service",
+    "reset_async_database_service",
     "reset_database_service",
 ]

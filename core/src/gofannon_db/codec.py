@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
-__all__ = ["copy_json", "json_size", "new_revision", "revision_generation"]
+__all__ = [
+    "MAX_SAFE_INTEGER",
+    "copy_json",
+    "json_size",
+    "loads_doubles",
+    "new_revision",
+    "revision_generation",
+]
+
+MAX_SAFE_INTEGER = 2**53 - 1
+"""Largest integer magnitude every backend round-trips exactly (I-JSON, RFC 7493)."""
 
 
 def copy_json(value: Any) -> Any:
@@ -42,3 +53,25 @@ def new_revision(previous: str | None = None) -> str:
     start from the same revision produce different ones.
     """
     return f"{revision_generation(previous) + 1}-{os.urandom(16).hex()}"
+
+
+def _int_or_double(text: str) -> int | float:
+    number = int(text)
+    return number if -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER else float(number)
+
+
+_LONG_DIGIT_RUN = re.compile(rb"[0-9]{16}")
+"""An int beyond ±(2**53 - 1) has at least 16 digits; without such a run no int token needs a look."""
+
+
+def loads_doubles(raw: bytes) -> Any:
+    """Decode JSON from a server whose numbers are doubles (pouchdb-server: JavaScript).
+
+    Such a server writes the float ``5.230586851816138e16`` as ``52305868518161380``.
+    The contract (v2) wants it back as a ``float``: an int beyond ±(2**53 - 1) could
+    never be saved again. Ints within range stay ints. Costs one byte scan per
+    response; only a response with a 16-digit run is decoded the slower way.
+    """
+    if _LONG_DIGIT_RUN.search(raw) is None:
+        return json.loads(raw)
+    return json.loads(raw, parse_int=_int_or_double)

@@ -9,7 +9,10 @@ can echo credentials.
 from __future__ import annotations
 
 import socket
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from .types import BulkResult
 
 from .redaction import redact_url
 
@@ -118,10 +121,25 @@ class OperationNotSupported(DatabaseError):
 
 
 class BackendUnavailable(DatabaseError):
-    """The server could not be reached within the configured timeout and retries."""
+    """The server could not be reached within the configured timeout and retries.
+
+    Raised by ``save_many``/``delete_many`` that could not finish, ``results`` holds one
+    entry per input document, in input order: ``ok: True`` only for documents known to
+    be written (deleted), ``ok: False`` with ``status_code`` 503 for the rest (and each
+    document that failed on its own keeps its own error). Running the same call again
+    completes the work. Elsewhere ``results`` is ``None``.
+
+    A backend's bulk hook may raise it with ``results`` aligned to the writes it was
+    given (:func:`gofannon_db.types.unfinished` fills in the writes it cannot vouch
+    for); the core turns that into the caller's list.
+    """
 
     status_code = 503
     default_detail = "The database backend is unavailable."
+
+    def __init__(self, detail: str | None = None, *, results: list[BulkResult] | None = None) -> None:
+        self.results = results
+        super().__init__(detail)
 
 
 class ServiceClosed(BackendUnavailable):

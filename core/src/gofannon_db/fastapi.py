@@ -13,12 +13,21 @@ module of the core that imports FastAPI, so ``import gofannon_db`` works without
     def read_agent(agent_id: str, db: Database) -> dict:
         return db.get("agents", agent_id)  # a missing agent becomes a 404
 
+In ``async def`` routes use the async twin, so the event loop never waits on the database::
+
+    from gofannon_db.fastapi import AsyncDatabase
+
+    @app.get("/agents/{agent_id}")
+    async def read_agent(agent_id: str, db: AsyncDatabase) -> dict:
+        return await db.get("agents", agent_id)
+
 Bearer tokens (``GOFANNON_SERVE_TOKENS``, the same rules as ``gofannon-db serve``) guard a
 route with ``access: ReadAccess`` or ``access: WriteAccess`` (or ``Depends(TokenGuard(...))``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
@@ -33,6 +42,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
         f"gofannon_db.fastapi needs FastAPI ({exc}); install it with: pip install 'gofannon-db[fastapi]'"
     ) from exc
 
+from . import factory
+from .aio import AsyncDatabaseService
 from .errors import ConfigurationError, DatabaseError
 from .factory import get_database_service
 from .redaction import scrub
@@ -42,6 +53,7 @@ from .tokens import TOKENS_VARIABLE, AccessScope, TokenSet, permits
 
 __all__ = [
     "EXCEPTION_HANDLERS",
+    "AsyncDatabase",
     "Database",
     "ReadAccess",
     "SafeJSONResponse",
@@ -49,6 +61,7 @@ __all__ = [
     "WriteAccess",
     "add_exception_handlers",
     "database_error_handler",
+    "get_async_db",
     "get_db",
 ]
 
@@ -64,6 +77,24 @@ def get_db() -> DatabaseService:
 
 Database = Annotated[DatabaseService, Depends(get_db)]
 """Shorthand for a route parameter: ``def route(db: Database)``."""
+
+
+async def get_async_db() -> AsyncDatabaseService:
+    """The process-wide async service configured by the environment, for ``async def`` routes.
+
+    An ``async def`` dependency, so FastAPI calls it on the loop with no thread hop. The
+    first call builds the service in a thread (a provider's constructor may read
+    credentials); later ones return it at once. Tests can swap it with
+    ``app.dependency_overrides[get_async_db] = ...``.
+    """
+    service = factory._async.peek()
+    if service is None:
+        service = await asyncio.to_thread(factory.get_async_database_service)
+    return service
+
+
+AsyncDatabase = Annotated[AsyncDatabaseService, Depends(get_async_db)]
+"""Shorthand for an ``async def`` route parameter: ``async def route(db: AsyncDatabase)``."""
 
 
 class SafeJSONResponse(JSONResponse):

@@ -25,6 +25,18 @@ distribution's metadata::
     @hookimpl
     def gofannon_db_providers():
         return [Provider("mystore", _create, options=(Option("MYSTORE_URL", "Server URL", required=True),))]
+
+The async twin comes for free: ``create_async_database_service()`` runs the service that
+``create`` builds on a bounded thread pool (sized by the service's
+``connection_pool_size``, or ``DATABASE_ASYNC_WORKERS``), so the event loop never waits
+on the server. A backend whose SDK has a maintained native async client may register
+it as ``Provider(..., create_async=_create_async)``, returning a subclass of
+:class:`gofannon_db.aio.AsyncDatabaseService`. Keep the contract's rules in one place:
+such a subclass still wraps the sync service (whose public methods hold every rule) and
+overrides only ``_run``, the single point where a call leaves the event loop, for
+instance to run the call on the loop with hooks that await the native client. Register
+it only where it measures faster than the thread pool, and run the conformance suite
+against it through :func:`gofannon_db.testing.aio.sync_facade`.
 """
 
 from __future__ import annotations
@@ -64,8 +76,9 @@ def gofannon_db_providers() -> Sequence[Provider]:  # type: ignore[empty-body]
     """Return the providers this plugin offers.
 
     Called once per process, when providers are first discovered. Return
-    :class:`~gofannon_db.provider.Provider` objects whose ``create`` imports the
-    backend's SDK lazily; importing the plugin module must not import it.
+    :class:`~gofannon_db.provider.Provider` objects whose ``create`` (and optional
+    ``create_async``) import the backend's SDK lazily; importing the plugin module must
+    not import it.
 
     The core honours each :class:`~gofannon_db.provider.Option`: ``create`` receives
     settings with the declared defaults filled in, is not called while a required option

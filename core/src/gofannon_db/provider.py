@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .aio import AsyncDatabaseService
     from .service import DatabaseService
     from .settings import Settings
 
@@ -46,13 +47,16 @@ class Provider:
     """A backend as the factory sees it.
 
     ``create`` must import the backend's SDK itself, inside the function, so that
-    discovering providers stays cheap and imports no cloud SDK.
+    discovering providers stays cheap and imports no cloud SDK. ``create_async``, when
+    given, builds the provider's native :class:`~gofannon_db.aio.AsyncDatabaseService`;
+    without it the async service runs ``create``'s service on a bounded thread pool.
     """
 
     name: str
     create: Callable[[Settings], DatabaseService]
     options: tuple[Option, ...] = ()
     description: str = ""
+    create_async: Callable[[Settings], AsyncDatabaseService] | None = None
     option_names: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "registered_secrets",
     "scrub",
     "scrub_exception",
+    "strip_userinfo",
 ]
 
 MASK = "***"
@@ -33,25 +34,51 @@ def is_secret_name(name: str) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """Replace the password in ``scheme://user:password@host`` with ``***``."""
+    """Replace the password in ``scheme://user:password@host`` (or ``user:password@host:port``) with ``***``."""
+    if "://" not in url and "@" in url:
+        # No scheme: urlsplit would take "user" for the scheme and hide the password in the path.
+        redacted = _redact_split("//" + url)
+        return redacted[2:] if redacted.startswith("//") else redacted
+    return _redact_split(url)
+
+
+def _redact_split(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = f"{parts.username}:{MASK}@{parts.hostname or ''}"
+        if parts.port is not None:
+            netloc += f":{parts.port}"
+    except ValueError:
+        return MASK
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def strip_userinfo(url: str) -> str:
+    """``scheme://user:password@host/path`` without ``user:password@``.
+
+    For handing a URL to an SDK that authenticates otherwise (AWS signs requests): a URL
+    the SDK never sees cannot reach its logs or its exception messages.
+    """
     try:
         parts = urlsplit(url)
     except ValueError:
-        return MASK
-    if parts.password is None:
         return url
-    netloc = f"{parts.username}:{MASK}@{parts.hostname or ''}"
-    if parts.port is not None:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def redact(name: str, value: str, *, secret: bool = False) -> str:
     """The form of a setting that is safe to print."""
     if secret or is_secret_name(name):
         return MASK
-    if "@" in value and "://" in value:
+    if "@" in value:
         return redact_url(value)
+    if "@" in value and ":" in value.partition("@")[0]:
+        # ``user:password@host:port`` without a scheme: parsed as a network location.
+        return redact_url("//" + value)[2:]
     return value
 
 

@@ -44,6 +44,7 @@ from typing import Any, ClassVar, NoReturn, TypeVar
 from . import query
 from .codec import json_size
 from .errors import (
+    BackendUnavailable,
     DatabaseError,
     DocumentNotFound,
     DocumentTooLarge,
@@ -57,14 +58,26 @@ from .errors import (
     revision_conflict,
 )
 from .redaction import scrub_exception
-from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok
+from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok, unfinished
 from .validation import validate_collection_name, validate_doc_id, validate_document, validate_revision
 
 __all__ = ["DEFAULT_PAGE_SIZE", "DatabaseService"]
 
 DEFAULT_PAGE_SIZE = 500
 _T = TypeVar("_T")
+_W = TypeVar("_W")
 _PREFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _bulk_argument(items: object, method: str, what: str) -> Iterable[Any]:
+    """``items`` if it is an iterable a bulk call may take; :class:`InvalidQuery` before any I/O otherwise.
+
+    A ``str`` or ``bytes`` is iterable but is one id, not many (``delete_many(c, "xyz")``
+    must not delete ``x``, ``y`` and ``z``); a mapping iterates its keys, which is never meant.
+    """
+    if isinstance(items, (str, bytes, bytearray, memoryview, Mapping)) or not isinstance(items, Iterable):
+        raise InvalidQuery(f"{method} takes a list of {what}, got {type(items).__name__}.")
+    return items
 
 
 class DatabaseService(abc.ABC):
@@ -81,6 +94,10 @@ class DatabaseService(abc.ABC):
 
     max_document_bytes: int = 1_048_576
     """Largest document, as measured by :meth:`document_size`, the backend accepts."""
+
+    connection_pool_size: int = 10
+    """Calls this backend serves well at once (its client's connection pool). The async
+    twin sizes its worker pool by it unless ``DATABASE_ASYNC_WORKERS`` says otherwise."""
 
     _closed: bool = False
 
@@ -142,15 +159,12 @@ class DatabaseService(abc.ABC):
 
     def iter_all(self, db_name: str, page_size: int = DEFAULT_PAGE_SIZE) -> Iterator[Document]:
         """Stream every document, fetching ``page_size`` at a time."""
-        collection = self._physical(db_name)
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-            raise InvalidQuery(f"page_size must be a positive integer, got {page_size!r}.")
-        return self._stream(self._call(self._iter_all, collection, page_size))
+        return self._open_stream(self._iter_all_collection(db_name, page_size), page_size)
 
     def get_many(self, db_name: str, doc_ids: Iterable[str]) -> dict[str, Document | None]:
         """Fetch many documents at once; absent ones map to ``None``."""
         collection = self._physical(db_name)
-        ids = list(dict.fromkeys(validate_doc_id(doc_id) for doc_id in doc_ids))
+        ids = list(dict.fromkeys(validate_doc_id(doc_id) for doc_id in _bulk_argument(doc_ids, "get_many", "ids")))
         if not ids:
             return {}
         return self._call(self._get_many, collection, ids)
@@ -165,7 +179,7 @@ class DatabaseService(abc.ABC):
         writes: list[BulkWrite] = []
         positions: list[int] = []
         seen: set[str] = set()
-        for doc in docs:
+        for doc in _bulk_argument(docs, "save_many", "documents"):
             doc_id = doc.get("_id") if isinstance(doc, Mapping) else None
             try:
                 if not isinstance(doc, Mapping):
@@ -183,36 +197,47 @@ class DatabaseService(abc.ABC):
             results.append(None)
             writes.append(BulkWrite(doc_id, body, expected_rev))
         if writes:
-            for position, write, result in zip(
-                positions, writes, self._call(self._save_many, collection, writes), strict=True
-            ):
-                if result.get("status_code") == 409:  # one wording on every backend, never the server's
-                    result["error"] = revision_conflict(write.doc_id, write.expected_rev).detail
-                results[position] = result
+            return self._bulk(
+                self._save_many,
+                collection,
+                writes,
+                [write.doc_id for write in writes],
+                results=results,
+                positions=[[position] for position in positions],
+                verb="written",
+                conflict=lambda index: revision_conflict(writes[index].doc_id, writes[index].expected_rev).detail,
+            )
         return [result for result in results if result is not None]
 
     def delete_many(self, db_name: str, doc_ids: Iterable[str]) -> list[BulkResult]:
-        """Delete many documents; a missing one counts as deleted. Results in input order."""
+        """Delete many documents; a missing one counts as deleted. Results in input order.
+
+        A repeated id is deleted once and its result given to every copy, so a backend
+        never sees the same id twice in one batch (DynamoDB refuses such a batch whole).
+        """
         collection = self._physical(db_name)
         results: list[BulkResult | None] = []
-        valid: list[str] = []
-        positions: list[int] = []
-        for doc_id in doc_ids:
+        positions: dict[str, list[int]] = {}
+        for doc_id in _bulk_argument(doc_ids, "delete_many", "ids"):
             try:
                 validate_doc_id(doc_id)
             except DatabaseError as error:
                 results.append(bulk_error(doc_id if isinstance(doc_id, str) else None, error))
                 continue
-            positions.append(len(results))
+            positions.setdefault(doc_id, []).append(len(results))
             results.append(None)
-            valid.append(doc_id)
-        if valid:
-            for position, doc_id, result in zip(
-                positions, valid, self._call(self._delete_many, collection, valid), strict=True
-            ):
-                if result.get("status_code") == 409:
-                    result["error"] = revision_conflict(doc_id).detail
-                results[position] = result
+        if positions:
+            unique = list(positions)
+            return self._bulk(
+                self._delete_many,
+                collection,
+                unique,
+                unique,
+                results=results,
+                positions=list(positions.values()),
+                verb="deleted",
+                conflict=lambda index: revision_conflict(unique[index]).detail,
+            )
         return [result for result in results if result is not None]
 
     def find(
@@ -356,11 +381,20 @@ class DatabaseService(abc.ABC):
         No transaction is required: write each document on its own if you like, but never
         roll back the good ones because one failed. One transaction per batch is allowed when
         it still yields one result per document. Ids are distinct within a call.
+
+        When the server stops answering midway, raise :class:`BackendUnavailable` with
+        ``results`` aligned to ``writes``: the outcomes known so far, and a 503 entry for
+        every write that may or may not have landed (:func:`~gofannon_db.types.unfinished`).
+        Raising it without ``results`` reports every write as failed. Either way the core
+        turns it into the caller's list, in input order (contract v2 §5).
         """
         results: list[BulkResult] = []
         for write in writes:
             try:
                 rev = self._call(self._save, collection, write.doc_id, write.body, write.expected_rev)
+            except BackendUnavailable as error:
+                # The server stopped answering: report what is known instead of waiting on every write.
+                raise _stopped(error, results, [each.doc_id for each in writes]) from error
             except DatabaseError as error:
                 results.append(bulk_error(write.doc_id, error))
             else:
@@ -368,13 +402,18 @@ class DatabaseService(abc.ABC):
         return results
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
-        """One result per id, in input order; a missing document is ``bulk_ok(doc_id, None)``."""
+        """One result per id, in input order; a missing document is ``bulk_ok(doc_id, None)``.
+
+        The ids are distinct: the core folds repeated ones before calling this.
+        """
         results: list[BulkResult] = []
         for doc_id in doc_ids:
             try:
                 self._call(self._delete, collection, doc_id, None)
             except DocumentNotFound:
                 results.append(bulk_ok(doc_id, None))
+            except BackendUnavailable as error:
+                raise _stopped(error, results, doc_ids) from error
             except DatabaseError as error:
                 results.append(bulk_error(doc_id, error))
             else:
@@ -465,6 +504,66 @@ class DatabaseService(abc.ABC):
             )
         return body, expected_rev
 
+    def _bulk(
+        self,
+        hook: Callable[[str, list[_W]], list[BulkResult]],
+        collection: str,
+        items: list[_W],
+        ids: list[str],
+        *,
+        results: list[BulkResult | None],
+        positions: list[list[int]],
+        verb: str,
+        conflict: Callable[[int], str],
+    ) -> list[BulkResult]:
+        """Run a bulk hook and put its results back at their input positions.
+
+        ``positions[i]`` lists where item ``i``'s result goes (more than one place for an
+        id repeated in the input, which the hook sees once).
+
+        When the server stopped answering midway -- the hook raised
+        :class:`BackendUnavailable`, or reported 503 for some writes -- raise
+        :class:`BackendUnavailable` whose ``results`` cover every input (contract v2 §5).
+        A hook that raises without ``results`` vouches for nothing: every write it was
+        given is reported as failed. A 409 gets the core's one wording (``conflict(index)``),
+        never the server's.
+        """
+        failure: BackendUnavailable | None = None
+        try:
+            done = self._call(hook, collection, items)
+        except BackendUnavailable as error:
+            failure = error
+            known = error.results if error.results is not None and len(error.results) == len(items) else None
+            done = known if known is not None else unfinished([None] * len(items), ids, error)
+        for index, (places, result) in enumerate(zip(positions, done, strict=True)):
+            if result.get("status_code") == 409:  # one wording on every backend, never the server's
+                result["error"] = conflict(index)
+            for copy, position in enumerate(places):
+                results[position] = result.copy() if copy else result
+        final = [result for result in results if result is not None]
+        if failure is None:
+            unavailable = next((result for result in done if result.get("status_code") == 503), None)
+            if unavailable is None:
+                return final
+            failure = BackendUnavailable(unavailable.get("error"))
+        missed = sum(1 for result in final if result.get("status_code") == 503)
+        stopped = BackendUnavailable(
+            f"{failure.detail} {missed} of {len(final)} documents were not {verb} (see results); "
+            "running the same call again completes it.",
+            results=final,
+        )
+        raise scrub_exception(stopped) from (failure.__cause__ or failure)
+
+    def _iter_all_collection(self, db_name: str, page_size: object) -> str:
+        """The rules of :meth:`iter_all`, apart from its I/O (the async twin checks them before it pages)."""
+        collection = self._physical(db_name)
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise InvalidQuery(f"page_size must be a positive integer, got {page_size!r}.")
+        return collection
+
+    def _open_stream(self, collection: str, page_size: int) -> Iterator[Document]:
+        return self._stream(self._call(self._iter_all, collection, page_size))
+
     def _refuse_closed(self, hook: Callable[..., Any], *args: Any) -> Any:
         raise ServiceClosed(f"This {self.provider_name} service is closed; create a new one.")
 
@@ -489,6 +588,12 @@ class DatabaseService(abc.ABC):
             except Exception as exc:
                 raise scrub_exception(self._translate_error(exc)) from scrub_exception(exc)
             yield doc
+
+
+def _stopped(error: BackendUnavailable, results: Sequence[BulkResult], ids: list[str]) -> BackendUnavailable:
+    """The error of a per-document loop that stopped at ``len(results)``: the rest is unknown."""
+    known: list[BulkResult | None] = [*results, *([None] * (len(ids) - len(results)))]
+    return BackendUnavailable(error.detail, results=unfinished(known, ids, error))
 
 
 def _reword(conflict: RevisionConflict, canonical: RevisionConflict) -> NoReturn:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CORE_OPTION_NAMES", "Settings"]
 
-CORE_OPTION_NAMES = ("DATABASE_PROVIDER", "DATABASE_COLLECTION_PREFIX", "DATABASE_TIMEOUT")
+CORE_OPTION_NAMES = ("DATABASE_PROVIDER", "DATABASE_COLLECTION_PREFIX", "DATABASE_TIMEOUT", "DATABASE_ASYNC_WORKERS")
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -73,6 +73,16 @@ class Settings(Mapping[str, str]):
     def timeout(self) -> float:
         """``DATABASE_TIMEOUT``: seconds to wait for the server before ``BackendUnavailable``."""
         return self.get_float("DATABASE_TIMEOUT", 10.0)
+
+    @property
+    def async_workers(self) -> int | None:
+        """``DATABASE_ASYNC_WORKERS``: threads of the async service; ``None`` sizes them by the backend."""
+        if self.get_str("DATABASE_ASYNC_WORKERS") is None:
+            return None
+        workers = self.get_int("DATABASE_ASYNC_WORKERS", 0)
+        if workers < 1:
+            raise ConfigurationError(f"DATABASE_ASYNC_WORKERS must be at least 1, got {workers}.")
+        return workers
 
     def get_str(self, name: str, default: str | None = None) -> str | None:
         """The variable, stripped; ``default`` when unset or blank."""

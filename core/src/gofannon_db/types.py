@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from .redaction import scrub
@@ -9,7 +10,7 @@ from .redaction import scrub
 if TYPE_CHECKING:
     from .errors import DatabaseError
 
-__all__ = ["BulkResult", "BulkWrite", "Document", "WriteResult", "bulk_error", "bulk_ok"]
+__all__ = ["BulkResult", "BulkWrite", "Document", "WriteResult", "bulk_error", "bulk_ok", "unfinished"]
 
 Document = dict[str, Any]
 """A JSON object; documents returned by a service also carry ``_id`` and ``_rev``."""
@@ -57,3 +58,15 @@ def bulk_ok(doc_id: str, rev: str | None) -> BulkResult:
 def bulk_error(doc_id: str | None, error: DatabaseError) -> BulkResult:
     """Build a failed entry from the typed error the single-document call would raise."""
     return {"ok": False, "id": doc_id, "error": scrub(error.detail), "status_code": error.status_code}
+
+
+def unfinished(results: Sequence[BulkResult | None], ids: Sequence[str], error: DatabaseError) -> list[BulkResult]:
+    """``results`` with every entry still ``None`` (outcome unknown) failed with ``error``.
+
+    What a bulk hook puts in :attr:`BackendUnavailable.results
+    <gofannon_db.errors.BackendUnavailable.results>` when the server stops answering
+    midway: the results it knows, and a failure for each write it cannot vouch for.
+    """
+    return [
+        bulk_error(doc_id, error) if result is None else result for result, doc_id in zip(results, ids, strict=True)
+    ]

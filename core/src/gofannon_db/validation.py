@@ -12,12 +12,15 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
+from .codec import MAX_SAFE_INTEGER
 from .errors import InvalidDocument, InvalidName
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_DOC_ID_BYTES",
+    "MAX_FIELD_PATH_BYTES",
     "MAX_SAFE_INTEGER",
+    "field_path_bytes",
     "format_path",
     "validate_collection_name",
     "validate_doc_id",
@@ -27,9 +30,9 @@ __all__ = [
 
 MAX_DEPTH = 20
 """Deepest nesting of containers allowed; the document itself is level 1."""
-MAX_SAFE_INTEGER = 2**53 - 1
-"""Largest integer magnitude every backend round-trips exactly (I-JSON, RFC 7493)."""
 MAX_DOC_ID_BYTES = 512
+MAX_FIELD_PATH_BYTES = 1_500
+"""Longest field path (keys joined as Firestore writes them, in UTF-8 bytes) on every backend."""
 
 _COLLECTION_NAME = re.compile(r"[a-z][a-z0-9_-]{2,62}")
 _DUNDER = re.compile(r"__.+__", re.DOTALL)
@@ -135,8 +138,42 @@ def validate_document(doc: object, doc_id: str) -> dict[str, Any]:
             continue
         if key.startswith("_") and key not in _TOP_LEVEL_META:
             raise InvalidDocument(f"Top-level key {key!r} is reserved: only _id and _rev may start with '_'.", path=key)
-        body[_check_key(key, ())] = _copy_value(value, ((), key), 2)
+        checked = _check_key(key, ())
+        bound = 2 + 4 * len(checked)
+        body[checked] = _copy_value(value, ((), key), 2, bound if bound <= MAX_FIELD_PATH_BYTES else _exact(((), key)))
     return body
+
+
+def field_path_bytes(keys: tuple[str, ...]) -> int:
+    """UTF-8 length of ``keys`` as a Firestore field path: ``a.b``, with `` `quoted` `` non-identifiers."""
+    length = -1
+    for key in keys:
+        length += 1 + _segment_bytes(key)
+    return length
+
+
+def _segment_bytes(key: str) -> int:
+    if key.isascii() and key.isidentifier():  # Firestore's simple field name: [_a-zA-Z][_a-zA-Z0-9]*
+        return len(key)
+    return len(key.encode("utf-8")) + 2 + key.count("`") + key.count("\\")
+
+
+def _exact(chain: _Path) -> int:
+    """The exact field-path length of ``chain``, when the cheap bound passed the limit; refuse it if too long.
+
+    The walk carries an upper bound (4 bytes a character, 2 backquotes and a dot a key),
+    so this runs only for paths that may be too long: typical documents never pay for it.
+    """
+    parts = _parts(chain)
+    length = field_path_bytes(tuple(part for part in parts if isinstance(part, str)))
+    if length > MAX_FIELD_PATH_BYTES:
+        where = format_path(parts)
+        raise InvalidDocument(
+            f"Field path {where} is {length} UTF-8 bytes as Firestore writes a field path; "
+            f"every backend accepts at most {MAX_FIELD_PATH_BYTES}.",
+            path=where,
+        )
+    return length
 
 
 _Path = tuple[Any, str | int] | tuple[()]
@@ -176,7 +213,8 @@ def _check_key(key: object, parent: _Path) -> str:
     return str(key)
 
 
-def _copy_value(value: Any, path: _Path, depth: int) -> Any:
+def _copy_value(value: Any, path: _Path, depth: int, length: int) -> Any:
+    """A checked copy of ``value``; ``length`` bounds its field path's size from above (lists add no key)."""
     # Exact types first: they are nearly every value and need no conversion.
     kind = type(value)
     if kind is str:
@@ -191,16 +229,24 @@ def _copy_value(value: Any, path: _Path, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise _bad(path, f"nests deeper than the limit of {MAX_DEPTH} levels")
         if kind is list:
-            return [_copy_value(item, (path, index), depth + 1) for index, item in enumerate(value)]
-        return {_check_key(key, path): _copy_value(item, (path, key), depth + 1) for key, item in value.items()}
+            return [_copy_value(item, (path, index), depth + 1, length) for index, item in enumerate(value)]
+        return {
+            _check_key(key, path): _copy_value(
+                item,
+                (path, key),
+                depth + 1,
+                bound if (bound := length + 3 + 4 * len(key)) <= MAX_FIELD_PATH_BYTES else _exact((path, key)),
+            )
+            for key, item in value.items()
+        }
     if kind is float:
         if math.isfinite(value):
             return value
         raise _bad(path, f"is {value!r}; NaN and infinities are not JSON")
-    return _copy_other(value, path, depth)
+    return _copy_other(value, path, depth, length)
 
 
-def _copy_other(value: object, path: _Path, depth: int) -> Any:
+def _copy_other(value: object, path: _Path, depth: int, length: int) -> Any:
     """Everything but the exact JSON types: None, booleans, and subclasses (enums, OrderedDict)."""
     if value is None or value is True or value is False:
         return value
@@ -210,13 +256,13 @@ def _copy_other(value: object, path: _Path, depth: int) -> Any:
         _check_unicode(value, path)
         return str.__str__(value)  # the plain value; str() of a str-Enum member is its name
     if isinstance(value, int):
-        return _copy_value(int(value), path, depth)
+        return _copy_value(int(value), path, depth, length)
     if isinstance(value, float):
-        return _copy_value(float(value), path, depth)
+        return _copy_value(float(value), path, depth, length)
     if isinstance(value, list):
-        return _copy_value(list(value), path, depth)
+        return _copy_value(list(value), path, depth, length)
     if isinstance(value, Mapping):
-        return _copy_value(dict(value), path, depth)
+        return _copy_value(dict(value), path, depth, length)
     raise _bad(path, f"is a {type(value).__name__}, which is not a JSON type")
 
 

@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
             print("  (no options)")
     print()
     print(
-        "Every provider also reads DATABASE_PROVIDER (default memory), DATABASE_COLLECTION_PREFIX and "
-        "DATABASE_TIMEOUT (default 10)."
+        "Every provider also reads DATABASE_PROVIDER (default memory), DATABASE_COLLECTION_PREFIX, "
+        "DATABASE_TIMEOUT (default 10) and DATABASE_ASYNC_WORKERS (threads of the async service; "
+        "default the backend's connection pool size)."
     )
     return 0

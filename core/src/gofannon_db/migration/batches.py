@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Literal, TypeVar
 
-from ..errors import DatabaseError
+from ..errors import BackendUnavailable, DatabaseError
 from ..service import DatabaseService
-from ..types import Document
+from ..types import BulkResult, Document
 from .report import CollectionReport, Failure
 
 __all__ = ["BatchWriter", "TransferStopped", "guarded", "guarded_iter"]
@@ -59,7 +59,9 @@ class BatchWriter:
     """Collect documents for one collection and write them with ``save_many``, ``batch_size`` at a time.
 
     Per-document failures are recorded in ``report`` and the run goes on; a failure of
-    the whole request marks the batch failed and raises :class:`TransferStopped`.
+    the whole request marks the batch failed and raises :class:`TransferStopped` -- when
+    the server stopped answering midway, only the documents its ``results`` say were not
+    written are listed as failed, the others count as written.
     ``on_done(n)`` is told after each batch how many documents it handled.
     """
 
@@ -98,13 +100,27 @@ class BatchWriter:
         name = self._report.name
         try:
             results = self._target.save_many(name, docs)
-        except DatabaseError as error:
-            self._report.failed.extend(
-                Failure(doc["_id"], error.detail, error.status_code, line)
-                for doc, line in zip(docs, lines, strict=True)
-            )
+        except BackendUnavailable as error:
+            if error.results is None or len(error.results) != len(docs):
+                raise self._stopped(docs, lines, error) from error
+            # The server stopped answering midway: the results tell exactly which documents failed.
+            self._record(error.results, lines)
             self._on_done(len(docs))
             raise TransferStopped("target", error) from error
+        except DatabaseError as error:
+            raise self._stopped(docs, lines, error) from error
+        self._record(results, lines)
+        self._on_done(len(docs))
+
+    def _stopped(self, docs: list[Document], lines: list[int | None], error: DatabaseError) -> TransferStopped:
+        """The whole request failed: every document of the batch is listed with the error."""
+        self._report.failed.extend(
+            Failure(doc["_id"], error.detail, error.status_code, line) for doc, line in zip(docs, lines, strict=True)
+        )
+        self._on_done(len(docs))
+        return TransferStopped("target", error)
+
+    def _record(self, results: list[BulkResult], lines: list[int | None]) -> None:
         for result, line in zip(results, lines, strict=True):
             if result["ok"]:
                 self._report.written += 1
@@ -112,4 +128,3 @@ class BatchWriter:
                 self._report.failed.append(
                     Failure(result["id"], result.get("error", "write failed"), result.get("status_code"), line)
                 )
-        self._on_done(len(docs))

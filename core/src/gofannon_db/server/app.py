@@ -90,7 +90,7 @@ def create_app(
         try:
             yield
         finally:
-            state.close()
+            await state.close()
 
     app = FastAPI(
         title="gofannon-db",

@@ -2,14 +2,15 @@
 
 Paging (``GET /collections/{c}/documents``) is keyset paging on ``_id``: a page is the
 ``limit`` smallest ids greater than the cursor's, picked from a stream of
-:meth:`~gofannon_db.DatabaseService.iter_all` with a bounded heap. It works the same on
-every backend whatever order it streams in, holds at most ``limit + 1`` documents in
+:meth:`~gofannon_db.AsyncDatabaseService.iter_all` with a bounded merge. It works the same on
+every backend whatever order it streams in, holds at most ``limit + 501`` documents in
 memory, and never skips or repeats a document that exists for the whole walk; each page
 reads the collection once, which suits the small collections a service like this holds.
 
-The routes are ``async`` and reach the service only through :meth:`ServiceState.run`
-(one thread-pool hop per request); they read bodies themselves (:mod:`.body`) and
-answer with ready-made JSON, so a request pays for one parse and one validation.
+The routes are ``async`` and await the service's async twin, :meth:`ServiceState.db`
+(one thread-pool hop per call, never a wait on the loop); they read bodies themselves
+(:mod:`.body`) and answer with ready-made JSON, so a request pays for one parse and one
+validation.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from .. import __version__
+from ..aio import AsyncDatabaseService
 from ..errors import DatabaseError, InvalidDocument, InvalidName
 from ..fastapi import SafeJSONResponse
 from ..plugins import get_registry
-from ..service import DatabaseService
 from ..types import Document, WriteResult
 from .body import read_object
 from .guard import ACCESS_KEY
@@ -63,6 +64,8 @@ _DESCRIPTIONS = {
     500: "The backend failed unexpectedly.",
     503: "The database backend is unreachable.",
 }
+_MERGE_EVERY = 500
+"""Documents gathered before they are merged into the page being picked: memory stays at a page plus this."""
 _ETAG_HEADER = {"ETag": {"description": "The document's revision, quoted.", "schema": {"type": "string"}}}
 DOCUMENT_BODY: dict[str, Any] = {
     "requestBody": {
@@ -182,7 +185,7 @@ def _endpoint(value: str) -> str:
 async def get_document(request: Request) -> JSONResponse:
     """The document with ``_id`` and ``_rev``; its revision is also the ``ETag``."""
     state, collection, doc_id = _target(request)
-    doc = await state.run(state.service().get, collection, doc_id)
+    doc = await state.db().get(collection, doc_id)
     return SafeJSONResponse(doc, headers={"ETag": etag(doc["_rev"])})
 
 
@@ -210,7 +213,7 @@ async def put_document(request: Request) -> JSONResponse:
                 path="_rev",
             )
         doc["_rev"] = expected
-    return _written(await state.run(state.service().save, collection, doc_id, doc))
+    return _written(await state.db().save(collection, doc_id, doc))
 
 
 @router.delete(
@@ -225,13 +228,20 @@ async def delete_document(request: Request) -> Response:
     """Delete the document; with ``If-Match``, only if it is still at that revision (else 409)."""
     state, collection, doc_id = _target(request)
     rev = parse_if_match(request.headers.get("if-match"))
-    await state.run(state.service().delete, collection, doc_id, rev)
+    await state.db().delete(collection, doc_id, rev)
     return Response(status_code=204)
 
 
-def _page(db: DatabaseService, collection: str, after: str | None, limit: int) -> dict[str, Any]:
-    stream = (doc for doc in db.iter_all(collection) if after is None or doc["_id"] > after)
-    page: list[Document] = heapq.nsmallest(limit + 1, stream, key=itemgetter("_id"))
+async def _page(db: AsyncDatabaseService, collection: str, after: str | None, limit: int) -> dict[str, Any]:
+    by_id = itemgetter("_id")
+    page: list[Document] = []  # the limit + 1 smallest ids past the cursor seen so far
+    batch: list[Document] = []
+    async for doc in db.iter_all(collection):
+        if after is None or doc["_id"] > after:
+            batch.append(doc)
+            if len(batch) >= _MERGE_EVERY:
+                page, batch = heapq.nsmallest(limit + 1, [*page, *batch], key=by_id), []
+    page = heapq.nsmallest(limit + 1, [*page, *batch], key=by_id)
     more = len(page) > limit
     page = page[:limit]
     return {"documents": page, "next_cursor": encode_cursor(page[-1]["_id"]) if more else None}
@@ -253,7 +263,7 @@ async def list_documents(
     state = _state(request)
     _served(state, collection)
     after = None if cursor is None else decode_cursor(cursor)
-    return SafeJSONResponse(await state.run(_page, state.service(), collection, after, limit))
+    return SafeJSONResponse(await _page(state.db(), collection, after, limit))
 
 
 @router.post(
@@ -273,7 +283,7 @@ async def create_document(request: Request) -> JSONResponse:
     collection = _served(state, request.path_params["collection"])
     doc = await read_object(request)
     doc_id: Any = doc["_id"] if "_id" in doc else uuid.uuid4().hex
-    result = await state.run(state.service().create, collection, doc_id, doc)
+    result = await state.db().create(collection, doc_id, doc)
     return _written(result, 201, document_path(collection, result["id"]))
 
 
@@ -287,7 +297,7 @@ async def find_documents(request: Request, collection: CollectionName, query: Fi
     """Documents whose fields equal the selector's values (equality on dotted paths, JSON scalars)."""
     state = _state(request)
     _served(state, collection)
-    found = await state.run(state.service().find, collection, query.selector, query.fields, query.limit)
+    found = await state.db().find(collection, query.selector, query.fields, query.limit)
     return SafeJSONResponse({"documents": found})
 
 
@@ -312,7 +322,7 @@ async def health(request: Request) -> JSONResponse:
     state = _state(request)
     operator = request.scope.get(ACCESS_KEY) is not None
     try:
-        info = await state.run(state.service().ping)
+        info = await state.db().ping()
     except DatabaseError as error:
         body: dict[str, Any] = {"status": "unavailable"}
         if operator:
@@ -363,5 +373,5 @@ async def collections(request: Request) -> CollectionList:
 async def collection_info(request: Request, collection: CollectionName) -> CollectionInfo:
     """How many documents the collection holds."""
     state = _state(request)
-    count = await state.run(state.service().count, _served(state, collection))
+    count = await state.db().count(_served(state, collection))
     return CollectionInfo(name=collection, count=count)

@@ -18,12 +18,28 @@ fixtures connected to a real server; the suite does the rest::
                 yield service
 
 Every test works in collections with fresh random names and drops them afterwards, so
-the suite can share one server with other tests. Requires pytest (``gofannon-db[testing]``),
-whose plugin (:mod:`gofannon_db.testing.pytest_plugin`) makes failures show the compared
-values and the hook to look at.
+the suite can share one server with other tests. Requires pytest and Hypothesis
+(``gofannon-db[testing]``); the pytest plugin (:mod:`gofannon_db.testing.pytest_plugin`)
+makes failures show the compared values and the hook to look at.
 
 The suite's modules are imported on first use, not here, so that the pytest plugin can
 register them for assertion rewriting before they load.
+
+Besides example tests, the suite holds a model-based test
+(:class:`~gofannon_db.testing.stateful.StatefulTests`): random sequences of calls checked
+against a plain-dict model of the contract, shrunk to a short reproduction when they
+diverge. Its budget is two class attributes, to be tuned to the server's speed::
+
+    class TestMyStore(ConformanceSuite):
+        stateful_examples = 40   # call sequences tried
+        stateful_steps = 25      # calls per sequence, at most
+
+The value generators it uses are public, for your own property tests:
+:mod:`gofannon_db.testing.strategies`.
+
+:class:`gofannon_db.testing.faults.FaultTests` holds the fault tests (contract v2 §5:
+deadlines, bulk calls broken midway, recovery), run through the loopback
+:class:`gofannon_db.testing.proxy.FaultProxy` in front of the same real server.
 """
 
 from __future__ import annotations

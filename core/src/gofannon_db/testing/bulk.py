@@ -8,7 +8,7 @@ import pytest
 
 from ..errors import InvalidQuery
 from ..service import DatabaseService
-from .base import SuiteBase, fresh_name
+from .base import SuiteBase, assert_error, fresh_name
 
 
 class BulkTests(SuiteBase):
@@ -121,3 +121,46 @@ class BulkTests(SuiteBase):
         assert all(result["ok"] for result in results)
         assert [doc["_id"] for doc in service.list_all(collection)] == ["d0"]
         assert all(result["ok"] for result in service.delete_many(fresh_name("missing"), ["x"]))
+
+    def test_delete_many_with_repeated_ids_reports_every_copy(self, service: DatabaseService, collection: str) -> None:
+        """v2: DynamoDB used to refuse the whole batch with a 400."""
+        service.save_many(collection, [{"_id": "x"}, {"_id": "y"}, {"_id": "z"}])
+        results = service.delete_many(collection, ["x", "y", "y", "absent", "absent", "x"])
+        assert [(result["id"], result["ok"]) for result in results] == [
+            ("x", True),
+            ("y", True),
+            ("y", True),
+            ("absent", True),
+            ("absent", True),
+            ("x", True),
+        ]
+        assert [doc["_id"] for doc in service.list_all(collection)] == ["z"]
+
+    @pytest.mark.parametrize(
+        ("method", "argument"),
+        [
+            ("get_many", 5),
+            ("get_many", None),
+            ("get_many", "xyz"),
+            ("get_many", b"xyz"),
+            ("get_many", {"x": 1}),
+            ("save_many", None),
+            ("save_many", 5),
+            ("save_many", "xyz"),
+            ("save_many", {"_id": "x", "v": 1}),
+            ("delete_many", "xyz"),
+            ("delete_many", b"xyz"),
+            ("delete_many", {"x": 1, "y": 2, "z": 3}),
+            ("delete_many", None),
+            ("delete_many", 5),
+        ],
+    )
+    def test_bulk_call_with_a_wrong_argument_type_is_400_before_any_io(
+        self, service: DatabaseService, collection: str, method: str, argument: object
+    ) -> None:
+        """v2: a str is one id, not many; delete_many(c, "xyz") must never delete x, y and z."""
+        revs = {doc_id: service.save(collection, doc_id, {"v": 0})["rev"] for doc_id in "xyz"}
+        with pytest.raises(InvalidQuery) as excinfo:
+            getattr(service, method)(collection, argument)
+        assert_error(excinfo, 400, method)
+        assert {doc["_id"]: doc["_rev"] for doc in service.list_all(collection)} == revs

@@ -73,6 +73,16 @@ class QueryTests(SuiteBase):
         assert _ids(odd) == [doc["_id"] for doc in docs if doc["parity"] == 1]
         assert len(service.find(collection, {"parity": 1}, limit=101)) == 101
 
+    @pytest.mark.parametrize("key", ["\r", "car\rriage", "line\nfeed", "tab\t", "nul\x00"])
+    def test_find_on_keys_with_control_characters(self, service: DatabaseService, collection: str, key: str) -> None:
+        """Found by the model-based test: the Firestore emulator never matched a field path holding ``\\r``."""
+        service.save_many(
+            collection, [{"_id": "hit", key: 1, "m": {key: "x"}}, {"_id": "miss", key: 2, "m": {key: "y"}}]
+        )
+        assert _ids(service.find(collection, {key: 1})) == ["hit"]
+        assert _ids(service.find(collection, {f"m.{key}": "y"})) == ["miss"]
+        assert service.find(collection, {key: 1}, fields=[f"m.{key}"], limit=1) == [{"_id": "hit", "m": {key: "x"}}]
+
     def test_find_uses_and_survives_an_index(self, service: DatabaseService, people: str) -> None:
         service.ensure_index(people, ["role"])
         service.ensure_index(people, ["role"])  # idempotent

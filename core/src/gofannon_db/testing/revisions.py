@@ -57,6 +57,47 @@ class RevisionTests(SuiteBase):
         with pytest.raises(DocumentNotFound):
             service.get(collection, "doc")
 
+    @pytest.mark.parametrize("made_up", ["1-" + "a" * 32, "3-0123456789abcdef0123456789abcdef", "not-a-revision"])
+    def test_made_up_rev_of_a_deleted_document_is_409_and_writes_nothing(
+        self, service: DatabaseService, collection: str, made_up: str
+    ) -> None:
+        """v2: a deleted document has no revision to match (CouchDB used to bring it back)."""
+        service.save(collection, "other", {})
+        service.save(collection, "doc", {"n": 1})
+        service.delete(collection, "doc")
+        with pytest.raises(RevisionConflict) as excinfo:
+            service.save(collection, "doc", {"_rev": made_up, "n": 2})
+        assert_error(excinfo, 409)
+        [result] = service.save_many(collection, [{"_id": "doc", "_rev": made_up, "n": 3}])
+        assert (result["ok"], result.get("status_code")) == (False, 409)
+        with pytest.raises((DocumentNotFound, RevisionConflict)):
+            service.delete(collection, "doc", rev=made_up)
+        assert service.get_many(collection, ["doc"]) == {"doc": None}
+        assert [doc["_id"] for doc in service.list_all(collection)] == ["other"]
+
+    def test_rev_before_deletion_is_409_in_bulk_too(self, service: DatabaseService, collection: str) -> None:
+        rev = service.save(collection, "doc", {"n": 1})["rev"]
+        service.delete(collection, "doc", rev=rev)
+        [result] = service.save_many(collection, [{"_id": "doc", "_rev": rev, "n": 2}])
+        assert (result["ok"], result.get("status_code")) == (False, 409)
+        with pytest.raises((DocumentNotFound, RevisionConflict)):
+            service.delete(collection, "doc", rev=rev)
+        assert service.count(collection) == 0
+
+    @pytest.mark.parametrize("key", ["\r", "car\rriage", "line\nfeed", "dot.ted", "`tick`"])
+    def test_conditional_writes_replace_fields_with_awkward_names(
+        self, service: DatabaseService, collection: str, key: str
+    ) -> None:
+        """Found by the model-based test: Firestore's emulator dropped a field named with ``\\r`` on update."""
+        rev = service.save(collection, "doc", {"old": 1, "gone": key})["rev"]
+        rev = service.save(collection, "doc", {"_rev": rev, key: 1, "m": {key: 2}})["rev"]
+        assert self.body(service.get(collection, "doc")) == {key: 1, "m": {key: 2}}
+        [result] = service.save_many(collection, [{"_id": "doc", "_rev": rev, key: 3}])
+        assert result["ok"]
+        assert self.body(service.get(collection, "doc")) == {key: 3}
+        service.save(collection, "doc", {"_rev": result["rev"], "plain": True})
+        assert self.body(service.get(collection, "doc")) == {"plain": True}
+
     @pytest.mark.parametrize("rev", ["", 12, None, ["1-a"]])
     def test_malformed_rev_is_400(self, service: DatabaseService, collection: str, rev: object) -> None:
         with pytest.raises(InvalidDocument) as excinfo:

@@ -11,6 +11,7 @@ from .messages import MessageTests
 from .names import NameTests
 from .queries import QueryTests
 from .revisions import RevisionTests
+from .stateful import StatefulTests
 from .values import ValueTests
 
 __all__ = ["ConformanceSuite"]
@@ -27,6 +28,7 @@ class ConformanceSuite(
     AwkwardKeyTests,
     CollectionTests,
     ClosingTests,
+    StatefulTests,
 ):
     """Every rule of the contract. Subclass it and supply ``service`` and ``prefixed_service``.
 

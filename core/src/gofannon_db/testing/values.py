@@ -12,7 +12,7 @@ import pytest
 
 from ..errors import DocumentNotFound, DocumentTooLarge, InvalidDocument
 from ..service import DatabaseService
-from ..validation import MAX_DEPTH, MAX_SAFE_INTEGER
+from ..validation import MAX_DEPTH, MAX_FIELD_PATH_BYTES, MAX_SAFE_INTEGER
 from .base import SuiteBase, assert_error
 
 
@@ -119,6 +119,47 @@ class ValueTests(SuiteBase):
         assert stored["zero"] == 0
         assert stored["big"] == 10**15
         assert stored["huge"] == 1.7976931348623157e308
+
+    def test_integral_floats_beyond_safe_ints_come_back_as_equal_floats(
+        self, service: DatabaseService, collection: str
+    ) -> None:
+        """v2: a server that stores doubles (pouchdb-server) writes these as ints; they must come back as floats."""
+        big = [5.230586851816138e16, -9007199254740994.0, 1e20, float(2**60), 1.2345678901234567e21]
+        service.save(collection, "doc", {"big": big, "one": big[0], "nested": {"x": [big[1]]}})
+        stored = service.get(collection, "doc")
+        assert [type(value) for value in stored["big"]] == [float] * len(big)
+        assert stored["big"] == big
+        assert (type(stored["one"]), stored["one"]) == (float, big[0])
+        assert (type(stored["nested"]["x"][0]), stored["nested"]["x"][0]) == (float, big[1])
+        service.save(collection, "doc", stored)  # what was read can be saved again unchanged
+        assert self.body(service.get(collection, "doc")) == self.body(stored)
+
+    def test_field_path_at_the_length_limit_is_accepted(self, service: DatabaseService, collection: str) -> None:
+        half = MAX_FIELD_PATH_BYTES // 2
+        doc = {"k" * MAX_FIELD_PATH_BYTES: 1, "a" * half: {"b" * (MAX_FIELD_PATH_BYTES - half - 1): [{}]}}
+        service.save(collection, "doc", doc)
+        assert self.body(service.get(collection, "doc")) == doc
+
+    @pytest.mark.parametrize(
+        ("doc", "path_start"),
+        [
+            ({"k" * (MAX_FIELD_PATH_BYTES + 1): 1}, "kkk"),
+            ({"a" * 800: {"b" * 800: 1}}, "aaa"),
+            ({"list": [{"é" * 750: 1}]}, "list[0]"),  # 1,500 bytes, 1,502 with its backquotes, 1,507 in all
+            ({"m": {"x`y" * 500: True}}, "m"),  # backquotes are escaped: 2,000 bytes
+        ],
+    )
+    def test_field_path_over_the_length_limit_is_refused_naming_it(
+        self, service: DatabaseService, collection: str, doc: dict[str, Any], path_start: str
+    ) -> None:
+        """v2: Firestore's limit on every backend, so that data can always move between them."""
+        with pytest.raises(InvalidDocument) as excinfo:
+            service.save(collection, "doc", doc)
+        error = assert_error(excinfo, 400, str(MAX_FIELD_PATH_BYTES))
+        assert error.path.startswith(path_start)
+        assert error.path in error.detail
+        with pytest.raises(DocumentNotFound):
+            service.get(collection, "doc")
 
     def test_bool_never_becomes_int(self, service: DatabaseService, collection: str) -> None:
         service.save(collection, "doc", {"t": True, "f": False, "one": 1, "zero": 0, "list": [True, 1, False, 0]})

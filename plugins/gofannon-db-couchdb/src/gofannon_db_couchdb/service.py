@@ -24,7 +24,9 @@ from typing import Any
 from couchdb import http  # type: ignore[import-untyped]
 from couchdb.client import Server  # type: ignore[import-untyped]
 from gofannon_db import query
+from gofannon_db.codec import loads_doubles
 from gofannon_db.errors import (
+    BackendUnavailable,
     ConfigurationError,
     DatabaseError,
     DocumentNotFound,
@@ -33,7 +35,7 @@ from gofannon_db.errors import (
     revision_conflict,
 )
 from gofannon_db.service import DatabaseService
-from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok, unfinished
 
 from .config import CouchDBConfig, split_credentials
 from .errors import STATUS_BY_ERROR_NAME, http_status_of, server_reason, translate
@@ -66,6 +68,18 @@ def _backoff(attempt: int) -> None:
     """Spread racing writers apart after the first few collisions."""
     if attempt >= 2:
         time.sleep(random.uniform(0, min(0.002 * attempt, 0.05)))
+
+
+def _discard(body: Any) -> None:
+    """Close a response whose body could not be read (the server went silent) and its connection.
+
+    CouchDB-Python would otherwise, when the body is garbage-collected, read the rest from
+    the timed-out socket (an error in ``__del__``) and hand the connection back to its pool.
+    """
+    body.resp.close()
+    if body.conn is not None:
+        body.conn.close()
+        body.conn = None
 
 
 class NoCache(http.Cache):  # type: ignore[misc]
@@ -165,8 +179,12 @@ class CouchDBDatabaseService(DatabaseService):
             _, _, data = resource.delete(list(path), headers=headers, **params)
         else:  # pragma: no cover - programming error
             raise ValueError(method)
-        raw = data.read() if data is not None else b""
-        return json.loads(raw) if raw else None
+        try:
+            raw = data.read() if data is not None else b""
+        except BaseException:
+            _discard(data)
+            raise
+        return loads_doubles(raw) if raw else None
 
     def _write(self, method: str, path: Sequence[str], body: Any = None, **params: Any) -> Any:
         """A write to ``path[0]``: if the database does not exist (404), create it and retry once."""
@@ -244,7 +262,19 @@ class CouchDBDatabaseService(DatabaseService):
         raise revision_conflict(doc_id)
 
     def _save_conditional(self, collection: str, doc_id: str, body: Document, expected_rev: str) -> str:
-        if not REVISION_FORMAT.fullmatch(expected_rev):
+        """Write over ``expected_rev`` only if it is the revision of a live document.
+
+        CouchDB keeps a deleted document as a tombstone and lets a write on top of the
+        tombstone's revision bring it back; pouchdb-server also accepts a made-up
+        revision for a deleted document. The contract has no revision to match for a
+        deleted document, so a revision this process has not seen on a live document
+        is checked first (one ``_all_docs`` request, which reports tombstones as
+        deleted). One it has seen (the usual read-modify-write) needs no check: if the
+        document was changed or deleted since, that revision is no longer a leaf of its
+        revision tree and CouchDB refuses the write with 409. The same holds between
+        the check and the write, so the write stays atomic.
+        """
+        if not self._may_be_live(collection, doc_id, expected_rev):
             raise revision_conflict(doc_id, expected_rev)
         try:
             return self._put(collection, doc_id, body, expected_rev)
@@ -281,16 +311,34 @@ class CouchDBDatabaseService(DatabaseService):
                 raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
         raise revision_conflict(doc_id)
 
+    def _live_revision(self, collection: str, doc_id: str) -> str | None:
+        """The current revision of a live document; ``None`` when absent or deleted (a tombstone)."""
+        return self._revisions_of(collection, [doc_id])[doc_id]
+
+    def _may_be_live(self, collection: str, doc_id: str, rev: str) -> bool:
+        """False when ``rev`` is surely not a live document's revision; True when a write may try it.
+
+        A revision this process last saw on the live document cannot be a tombstone's
+        (see :meth:`_save_conditional`); any other is looked up.
+        """
+        if not REVISION_FORMAT.fullmatch(rev):
+            return False
+        return self._revs.get(collection, doc_id) == rev or self._live_revision(collection, doc_id) == rev
+
     def _delete_conditional(self, collection: str, doc_id: str, rev: str) -> None:
-        if REVISION_FORMAT.fullmatch(rev):
+        # Checked as in _save_conditional: a tombstone's revision is a leaf, and a delete "on top
+        # of it" would succeed for a document that does not exist.
+        seen = REVISION_FORMAT.fullmatch(rev) is not None and self._revs.get(collection, doc_id) == rev
+        current = rev if seen else self._live_revision(collection, doc_id)
+        if current == rev:
             try:
                 self._request("DELETE", [collection, doc_id], rev=rev)
-            except (http.ResourceConflict, http.ResourceNotFound, http.ServerError):
-                pass  # CouchDB answers 409 (stale), 404 (missing) or 400 (bad rev): tell them apart below
+            except (http.ResourceConflict, http.ResourceNotFound):
+                current = self._live_revision(collection, doc_id)  # changed or deleted meanwhile
             else:
                 self._revs.put(collection, doc_id, None)
                 return
-        if self._revisions_of(collection, [doc_id])[doc_id] is None:
+        if current is None:
             raise DocumentNotFound(f"Document {doc_id!r} not found in collection {collection!r}.")
         raise revision_conflict(doc_id, rev)
 
@@ -364,9 +412,12 @@ class CouchDBDatabaseService(DatabaseService):
 
     # ------------------------------------------------------------------ bulk writes
 
-    def _bulk_docs(self, collection: str, docs: list[bytes]) -> list[dict[str, Any]]:
-        """POST encoded documents to ``_bulk_docs`` in bounded requests; one result each, in order."""
-        results: list[dict[str, Any]] = []
+    def _bulk_docs(self, collection: str, docs: list[bytes]) -> Iterator[dict[str, Any]]:
+        """POST encoded documents to ``_bulk_docs`` in bounded requests; yield one answer each, in order.
+
+        Answers come request by request, so a caller that the server stops answering
+        midway has already recorded every document of the requests that went through.
+        """
         start = 0
         while start < len(docs):
             end, size = start, 0
@@ -381,9 +432,8 @@ class CouchDBDatabaseService(DatabaseService):
             answer = self._write("POST", [collection, "_bulk_docs"], body)
             if not isinstance(answer, list) or len(answer) != end - start:
                 raise DatabaseError(f"CouchDB answered _bulk_docs for {end - start} documents unexpectedly.")
-            results.extend(answer)
+            yield from answer
             start = end
-        return results
 
     @staticmethod
     def _bulk_failure(doc_id: str, answer: dict[str, Any], expected_rev: str | None = None) -> BulkResult:
@@ -397,11 +447,37 @@ class CouchDBDatabaseService(DatabaseService):
 
     def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
         results: list[BulkResult | None] = [None] * len(writes)
+        try:
+            self._save_all(collection, writes, results)
+        except Exception as exc:
+            self._raise_partial(exc, results, [write.doc_id for write in writes])
+        return [result for result in results if result is not None]
+
+    def _raise_partial(self, exc: Exception, results: list[BulkResult | None], ids: list[str]) -> None:
+        """Re-raise; an unreachable server's error carries the results recorded so far."""
+        error = exc if isinstance(exc, DatabaseError) else self._translate_error(exc)
+        if isinstance(error, BackendUnavailable):
+            raise BackendUnavailable(error.detail, results=unfinished(results, ids, error)) from exc
+        raise exc
+
+    def _save_all(self, collection: str, writes: list[BulkWrite], results: list[BulkResult | None]) -> None:
+        """Fill ``results`` as ``_bulk_docs`` answers, retrying unconditional writes that raced another writer."""
         # Unconditional writes start from the remembered revision and are retried on conflict.
         revs: dict[int, str | None] = {}
         pending: list[int] = []
+        # Conditional writes must match a live document's revision, never a tombstone's (see
+        # _save_conditional): one _all_docs request for those whose revision this process has not seen.
+        unseen = [
+            write.doc_id
+            for write in writes
+            if write.expected_rev is not None and self._revs.get(collection, write.doc_id) != write.expected_rev
+        ]
+        live = self._revisions_of(collection, unseen) if unseen else {}
         for index, write in enumerate(writes):
-            if write.expected_rev is not None and not REVISION_FORMAT.fullmatch(write.expected_rev):
+            if write.expected_rev is not None and (
+                not REVISION_FORMAT.fullmatch(write.expected_rev)
+                or live.get(write.doc_id, write.expected_rev) != write.expected_rev
+            ):
                 error = revision_conflict(write.doc_id, write.expected_rev)
                 results[index] = bulk_error(write.doc_id, error)
                 continue
@@ -436,10 +512,17 @@ class CouchDBDatabaseService(DatabaseService):
         for index in pending:
             error = revision_conflict(writes[index].doc_id)
             results[index] = bulk_error(writes[index].doc_id, error)
-        return [result for result in results if result is not None]
 
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
         results: dict[str, BulkResult] = {}
+        try:
+            self._delete_all(collection, doc_ids, results)
+        except Exception as exc:
+            self._raise_partial(exc, [results.get(doc_id) for doc_id in doc_ids], doc_ids)
+        return [results[doc_id] for doc_id in doc_ids]
+
+    def _delete_all(self, collection: str, doc_ids: list[str], results: dict[str, BulkResult]) -> None:
+        """Fill ``results`` by id as ``_bulk_docs`` answers, reading revisions again after a conflict."""
         pending = list(doc_ids)
         for attempt in range(_MAX_ATTEMPTS):
             if not pending:
@@ -467,7 +550,6 @@ class CouchDBDatabaseService(DatabaseService):
         for doc_id in pending:
             if doc_id not in results:
                 results[doc_id] = bulk_error(doc_id, revision_conflict(doc_id))
-        return [results[doc_id] for doc_id in doc_ids]
 
     # ------------------------------------------------------------------ queries
 

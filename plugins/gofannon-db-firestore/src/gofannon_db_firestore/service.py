@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from gofannon_db import query
 from gofannon_db.codec import new_revision
 from gofannon_db.concurrency import run_ordered
+from gofannon_db.deadline import Deadline
 from gofannon_db.errors import (
+    BackendUnavailable,
     DatabaseError,
     DocumentNotFound,
     InvalidName,
@@ -33,7 +35,7 @@ from gofannon_db.errors import (
     revision_conflict,
 )
 from gofannon_db.service import DEFAULT_PAGE_SIZE, DatabaseService
-from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+from gofannon_db.types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok, unfinished
 from gofannon_db.validation import validate_doc_id
 
 from .client import build_client, retry_policy
@@ -72,6 +74,10 @@ class FirestoreDatabaseService(DatabaseService):
     provider_name = "firestore"
     max_document_bytes = 1_048_576
     """Firestore's document limit, counted as Firestore counts it (see :meth:`_document_size`)."""
+    connection_pool_size = 32
+    """One gRPC channel carries up to 100 concurrent calls on one connection; 32 in flight
+    measured 16x the sequential throughput 20 ms from the server (`bench.async_latency`),
+    10 only 7x."""
 
     def __init__(
         self,
@@ -166,6 +172,24 @@ class FirestoreDatabaseService(DatabaseService):
                 updates[FieldPath(key).to_api_repr()] = DELETE_FIELD
         return updates
 
+    def _replace_in_transaction(
+        self, ref: DocumentReference, doc_id: str, fields: dict[str, Any], expected_rev: str
+    ) -> None:
+        """Check the revision and ``set`` the whole document in one transaction.
+
+        For documents :func:`_maskable` rejects: costs a transaction (begin, read,
+        commit) instead of one conditional ``update``, so it is kept for them.
+        """
+        from google.cloud.firestore_v1.transaction import transactional
+
+        @transactional
+        def replace(transaction: Any) -> None:
+            snapshot = ref.get(transaction=transaction, **self._rpc)
+            self._check_revision(snapshot, doc_id, expected_rev)
+            transaction.set(ref, fields)
+
+        replace(self._client.transaction())
+
     def _get_snapshots(self, collection: str, doc_ids: list[str]) -> dict[str, DocumentSnapshot]:
         """Snapshots by id, :data:`BATCH_READS` per BatchGetDocuments, a few requests in flight."""
         base = self._collection(collection)
@@ -195,6 +219,9 @@ class FirestoreDatabaseService(DatabaseService):
             return rev
         snapshot = ref.get(**self._rpc)
         self._check_revision(snapshot, doc_id, expected_rev)
+        if not _maskable(fields, snapshot):
+            self._replace_in_transaction(ref, doc_id, fields, expected_rev)
+            return rev
         option = self._client.write_option(last_update_time=snapshot.update_time)
         try:
             ref.update(self._replacement(fields, snapshot), option=option, **self._rpc)
@@ -285,19 +312,29 @@ class FirestoreDatabaseService(DatabaseService):
         from google.cloud.firestore_v1.field_path import FieldPath
 
         base: Any = self._collection(collection)
+        # The emulator never matches a field path holding a carriage return (found by the model-based
+        # test): such conditions and projections are applied here instead, on whole documents.
+        on_client = {path: value for path, value in selector.items() if _CR in path}
+        project_here = bool(on_client) or any(_CR in path for path in fields or ())
         for path, value in selector.items():
+            if path in on_client:
+                continue
             if path == "_id":
                 if not _is_doc_id(value):
                     return []
                 base = base.where(filter=FieldFilter(FieldPath.document_id(), "==", base.document(value)))
             else:
                 base = base.where(filter=FieldFilter(FieldPath(*field_path_parts(path)).to_api_repr(), "==", value))
-        if fields is not None:
+        if fields is not None and not project_here:
             base = base.select(_projection(fields))
         found: list[Document] = []
-        for snapshot in self._pages(base, DEFAULT_PAGE_SIZE, limit):
+        for snapshot in self._pages(base, DEFAULT_PAGE_SIZE, None if on_client else limit):
             doc = self._document(snapshot)
+            if on_client and not query.matches(doc, on_client):
+                continue
             found.append(query.project(doc, fields) if fields is not None else doc)
+            if limit is not None and len(found) >= limit:
+                break
         return found
 
     def _ensure_index(self, collection: str, fields: list[str], index_name: str | None) -> None:
@@ -362,7 +399,7 @@ class FirestoreDatabaseService(DatabaseService):
         sizes = [
             stored_size(collection_bytes, write.doc_id, fields) for write, fields in zip(writes, encoded, strict=True)
         ]
-        failures: list[DatabaseError] = []
+        failures: list[tuple[DatabaseError, Exception]] = []
 
         def send(chunk: list[int]) -> None:
             if not failures:
@@ -373,13 +410,23 @@ class FirestoreDatabaseService(DatabaseService):
                     # The whole request failed (server unreachable, credentials refused):
                     # every write not yet reported fails with the same error, and chunks not
                     # yet sent fail with it too, without more waiting.
-                    failures.append(exc if isinstance(exc, DatabaseError) else self._translate_error(exc))
+                    failures.append((self._translate_error(exc), exc))
             for index in chunk:
                 if results[index] is None:
-                    results[index] = bulk_error(writes[index].doc_id, failures[0])
+                    results[index] = bulk_error(writes[index].doc_id, failures[0][0])
 
         run_ordered(send, _chunks(sizes), self._concurrency)
+        self._raise_if_unreachable(failures, results, [write.doc_id for write in writes])
         return [result for result in results if result is not None]
+
+    @staticmethod
+    def _raise_if_unreachable(
+        failures: list[tuple[DatabaseError, Exception]], results: list[BulkResult | None], ids: list[str]
+    ) -> None:
+        """An unreachable server stopped the bulk call: raise with the results known (contract v2 §5)."""
+        if failures and isinstance(failures[0][0], BackendUnavailable):
+            error, cause = failures[0]
+            raise BackendUnavailable(error.detail, results=unfinished(results, ids, error)) from cause
 
     def _save_chunk(
         self,
@@ -408,6 +455,14 @@ class FirestoreDatabaseService(DatabaseService):
             except RevisionConflict as conflict:
                 results[index] = bulk_error(write.doc_id, conflict)
                 continue
+            if not _maskable(fields, snapshot):
+                try:
+                    self._replace_in_transaction(ref, write.doc_id, fields, write.expected_rev)
+                except RevisionConflict as conflict:
+                    results[index] = bulk_error(write.doc_id, conflict)
+                else:
+                    results[index] = bulk_ok(write.doc_id, revs[index])
+                continue
             option = self._client.write_option(last_update_time=snapshot.update_time)
             pending.append((index, _Write("update", ref, self._replacement(fields, snapshot), option)))
         for index, code, message in self._batch_write(pending):
@@ -427,7 +482,7 @@ class FirestoreDatabaseService(DatabaseService):
         """
         from google.cloud.firestore_v1.bulk_batch import BulkWriteBatch
 
-        deadline = time.monotonic() + self.timeout
+        deadline = Deadline(self.timeout)
         delay = 0.05
         while pending:
             batch = BulkWriteBatch(self._client)
@@ -436,10 +491,12 @@ class FirestoreDatabaseService(DatabaseService):
             response = batch.commit(**self._rpc)
             again: list[tuple[int, _Write]] = []
             for (index, write), status in zip(pending, response.status, strict=True):
-                if status.code in RETRYABLE_CODES and time.monotonic() + delay < deadline:
+                if status.code in RETRYABLE_CODES and deadline.allows(delay):
                     again.append((index, write))
                 else:
                     yield index, status.code, status.message
+            if len(again) < len(pending):
+                deadline.progress()
             pending = again
             if pending:
                 time.sleep(delay)
@@ -448,7 +505,7 @@ class FirestoreDatabaseService(DatabaseService):
     def _delete_many(self, collection: str, doc_ids: list[str]) -> list[BulkResult]:
         unique = list(dict.fromkeys(doc_ids))  # BatchWrite allows one write per document
         base = self._collection(collection)
-        failures: list[DatabaseError] = []
+        failures: list[tuple[DatabaseError, Exception]] = []
 
         def send(chunk: list[str]) -> dict[str, BulkResult]:
             outcome: dict[str, BulkResult] = {}
@@ -463,16 +520,18 @@ class FirestoreDatabaseService(DatabaseService):
                             outcome[doc_id] = bulk_error(doc_id, error_for_code(code, message))
                     return outcome
                 except Exception as exc:
-                    failures.append(exc if isinstance(exc, DatabaseError) else self._translate_error(exc))
-            for doc_id in chunk:
-                outcome.setdefault(doc_id, bulk_error(doc_id, failures[0]))
+                    failures.append((self._translate_error(exc), exc))
             return outcome
 
         chunks = [unique[start : start + BATCH_WRITES] for start in range(0, len(unique), BATCH_WRITES)]
         outcome: dict[str, BulkResult] = {}
         for part in run_ordered(send, chunks, self._concurrency):
             outcome.update(part)
-        return [outcome[doc_id] for doc_id in doc_ids]
+        results = [outcome.get(doc_id) for doc_id in doc_ids]
+        self._raise_if_unreachable(failures, results, doc_ids)
+        if failures:  # refused for another reason (credentials): every unreported delete fails with it
+            return unfinished(results, doc_ids, failures[0][0])
+        return [result for result in results if result is not None]
 
 
 class _Write(NamedTuple):
@@ -498,6 +557,19 @@ def _is_doc_id(value: object) -> bool:
     except InvalidName:
         return False
     return True
+
+
+_CR = "\r"
+
+
+def _maskable(fields: dict[str, Any], snapshot: DocumentSnapshot) -> bool:
+    """Whether ``update()`` with a field mask can turn the stored document into ``fields``.
+
+    The emulator drops a top-level field whose name holds a carriage return when the
+    mask names it (it never matches such a path in a query either; found by the
+    model-based test), so such documents are replaced whole.
+    """
+    return not any(_CR in key for key in (*fields, *(snapshot.to_dict() or {})))
 
 
 def _projection(fields: list[str]) -> list[str]:
