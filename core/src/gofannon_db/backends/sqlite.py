@@ -29,7 +29,7 @@ from ..errors import (
     revision_conflict,
 )
 from ..service import DatabaseService
-from ..types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok
+from ..types import BulkResult, BulkWrite, Document, bulk_error, bulk_ok, unfinished
 from . import sqlite_sql as sql
 from .sqlite_pool import MEMORY, ConnectionPool, write_transaction
 
@@ -274,14 +274,13 @@ class SqliteDatabaseService(DatabaseService):
             raise self._unfinished(exc, results, doc_ids) from exc
         return results
 
-    def _unfinished(self, exc: Exception, done: list[BulkResult], doc_ids: list[str]) -> DatabaseError:
-        """The error of a bulk call cut short, with a result for every document (contract section 5)."""
+    def _unfinished(self, exc: Exception, done: list[BulkResult], doc_ids: list[str]) -> BackendUnavailable:
+        """The error of a bulk call cut short: the committed chunks' results, then a 503 for every other document."""
         error = exc if isinstance(exc, DatabaseError) else self._translate_error(exc)
         if not isinstance(error, BackendUnavailable):
             error = BackendUnavailable(error.detail)
-        rest = [bulk_error(doc_id, error) for doc_id in doc_ids[len(done) :]]
-        error.results = [*done, *rest]  # type: ignore[attr-defined]
-        return error
+        known: list[BulkResult | None] = [*done, *([None] * (len(doc_ids) - len(done)))]
+        return BackendUnavailable(error.detail, results=unfinished(known, doc_ids, error))
 
     # ------------------------------------------------------------------ queries
 
