@@ -47,3 +47,14 @@ def firestore_emulator() -> Iterator[FirestoreServer]:
             yield server
     except ServerStartError as error:
         pytest.fail(str(error), pytrace=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the async twin's conformance runs on the real servers ``twin``: CI runs them on one Python.
+
+    They are the same contract as the sync runs, through a thin facade; the sync suite covers
+    the other Pythons (see noxfile.py).
+    """
+    for item in items:
+        if item.path.name == "test_async_conformance.py":
+            item.add_marker(pytest.mark.twin)
