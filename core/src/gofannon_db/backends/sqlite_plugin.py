@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..hookspecs import hookimpl
+from ..identity import normalise_path
 from ..provider import Option, Provider
 from ..service import DatabaseService
 from ..settings import Settings
@@ -12,11 +13,19 @@ GOFANNON_DB_API = 1
 
 DEFAULT_PATH = "gofannon-db.sqlite3"
 
+
+def _store_path(value: str) -> str:
+    """The file a path names (``:memory:`` as it is)."""
+    return value.strip() if value.strip() == ":memory:" else normalise_path(value)
+
+
 OPTIONS = (
     Option(
         "SQLITE_PATH",
         "Database file, created on first use; ':memory:' keeps it in this process (tests only).",
         default=DEFAULT_PATH,
+        identity=True,  # the file is the store: ./x.db, x.db and its absolute path are one store
+        normalise=_store_path,
     ),
     Option(
         "SQLITE_TIMEOUT",
