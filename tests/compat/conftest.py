@@ -18,7 +18,7 @@ from tests.servers.firestore import FirestoreServer
 
 from .app_style import AppSettings
 
-PROVIDERS = ["memory", "couchdb", "dynamodb", "firestore"]
+PROVIDERS = ["memory", "sqlite", "couchdb", "dynamodb", "firestore"]
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,13 @@ def fresh_singleton() -> Iterator[None]:
 @pytest.fixture(params=PROVIDERS)
 def app_settings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppSettings]:
     """Settings as the application builds them, for one provider; its collections are dropped afterwards."""
-    for name in ("DATABASE_PROVIDER", "DATABASE_COLLECTION_PREFIX", "COUCHDB_URL", "DYNAMODB_ENDPOINT_URL"):
+    for name in (
+        "DATABASE_PROVIDER",
+        "DATABASE_COLLECTION_PREFIX",
+        "COUCHDB_URL",
+        "DYNAMODB_ENDPOINT_URL",
+        "SQLITE_PATH",
+    ):
         monkeypatch.delenv(name, raising=False)
     values: dict[str, object] = {
         "DATABASE_PROVIDER": request.param,
@@ -49,6 +55,9 @@ def app_settings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
             AWS_ACCESS_KEY_ID=ddb.access_key_id,
             AWS_SECRET_ACCESS_KEY=ddb.secret_access_key,
         )
+    elif request.param == "sqlite":
+        # Not an attribute of the application's settings either: the environment supplies it.
+        monkeypatch.setenv("SQLITE_PATH", str(request.getfixturevalue("tmp_path") / "app.sqlite3"))
     elif request.param == "firestore":
         # The application's settings have no emulator attribute: these come from the environment.
         emulator: FirestoreServer = request.getfixturevalue("firestore_emulator")

@@ -24,6 +24,11 @@ def _unreachable_couchdb() -> tuple[dict[str, str], str]:
     return clean_env(DATABASE_PROVIDER="couchdb", COUCHDB_URL=f"http://admin:{SECRET}@{address}"), address
 
 
+def _sqlite_env(tmp_path: Path) -> dict[str, str]:
+    """A sqlite file for commands that need a provider other processes can read (the CLI refuses memory)."""
+    return clean_env(SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+
+
 def _one_json_object(stdout: str) -> dict[str, Any]:
     value = json.loads(stdout)  # the whole of stdout is one JSON document
     assert isinstance(value, dict)
@@ -56,8 +61,9 @@ def test_check_without_json_fails_in_one_line_on_stderr() -> None:
     assert SECRET not in result.stderr
 
 
-def test_migrate_json_with_an_unknown_provider_is_one_object() -> None:
-    result = gofannon_db("migrate", "--source", "nosuch", "--target", "memory", "--json")
+def test_migrate_json_with_an_unknown_provider_is_one_object(tmp_path: Path) -> None:
+    env = _sqlite_env(tmp_path)
+    result = gofannon_db("migrate", "--source", "nosuch", "--target", "sqlite", "--json", env=env)
     assert result.returncode == 1
     report = _one_json_object(result.stdout)
     assert report["ok"] is False
@@ -84,10 +90,11 @@ def test_a_usage_error_without_json_keeps_argparse_form() -> None:
     assert "gofannon-db migrate: error: the following arguments are required: --source" in result.stderr
 
 
-def test_a_stopped_migrate_never_reports_an_unfinished_collection_ok() -> None:
+def test_a_stopped_migrate_never_reports_an_unfinished_collection_ok(tmp_path: Path) -> None:
     env, address = _unreachable_couchdb()
+    env["SQLITE_PATH"] = str(tmp_path / "source.sqlite3")
     result = gofannon_db(
-        "migrate", "--source", "memory", "--target", "couchdb", "--collections", "agents,users", "--json", env=env
+        "migrate", "--source", "sqlite", "--target", "couchdb", "--collections", "agents,users", "--json", env=env
     )
     assert result.returncode == 1
     report = _one_json_object(result.stdout)
@@ -113,7 +120,8 @@ def _export_file(path: Path, counts: dict[str, int]) -> None:
 def test_a_dry_run_counts_what_it_would_write_per_collection(tmp_path: Path) -> None:
     dump = tmp_path / "dump.jsonl"
     _export_file(dump, {"agents": 3, "users": 2})
-    result = gofannon_db("import", str(dump), "--target", "memory", "--dry-run", "--json")
+    env = _sqlite_env(tmp_path)
+    result = gofannon_db("import", str(dump), "--target", "sqlite", "--dry-run", "--json", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     report = _one_json_object(result.stdout)
     assert report["would_write"] == 5
@@ -121,7 +129,7 @@ def test_a_dry_run_counts_what_it_would_write_per_collection(tmp_path: Path) -> 
         ("agents", 3, 0, True),
         ("users", 2, 0, True),
     ]
-    text = gofannon_db("import", str(dump), "--target", "memory", "--dry-run")
+    text = gofannon_db("import", str(dump), "--target", "sqlite", "--dry-run", env=env)
     assert text.returncode == 0, text.stderr
     assert text.stdout.splitlines()[1].split() == ["COLLECTION", "READ", "WOULD", "WRITE", "FAILED"]
     assert text.stdout.splitlines()[-1] == "OK: dry run: 5 documents would be written; nothing was."
@@ -130,19 +138,20 @@ def test_a_dry_run_counts_what_it_would_write_per_collection(tmp_path: Path) -> 
 def test_export_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     out = tmp_path / "dump.jsonl"
     out.write_text("precious\n")
-    refused = gofannon_db("export", str(out), "--source", "memory", "--json")
+    env = _sqlite_env(tmp_path)
+    refused = gofannon_db("export", str(out), "--source", "sqlite", "--json", env=env)
     assert refused.returncode == 1
     report = _one_json_object(refused.stdout)
     assert report["ok"] is False
     assert "--force" in report["error"]["detail"]
     assert out.read_text() == "precious\n"
 
-    plain = gofannon_db("export", str(out), "--source", "memory")
+    plain = gofannon_db("export", str(out), "--source", "sqlite", env=env)
     assert plain.returncode == 1
     assert "already exists; pass --force" in plain.stderr
     assert out.read_text() == "precious\n"
 
-    forced = gofannon_db("export", str(out), "--source", "memory", "--force", "--quiet")
+    forced = gofannon_db("export", str(out), "--source", "sqlite", "--force", "--quiet", env=env)
     assert forced.returncode == 0, forced.stderr
     assert json.loads(out.read_text().splitlines()[0])["format"] == "gofannon-db-export"
 

@@ -80,3 +80,13 @@ def test_migrate_refuses_one_couchdb_server_with_and_without_credentials_in_the_
     assert "secret" not in excinfo.value.detail
     check_distinct(with_credentials, settings("couchdb", COUCHDB_URL="http://127.0.0.1:5985"))
     check_distinct(without, settings("couchdb", COUCHDB_URL="http://127.0.0.1:5984", DATABASE_COLLECTION_PREFIX="b-"))
+
+
+def test_migrate_refuses_one_sqlite_file_however_it_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    default = settings("sqlite")  # unset: gofannon-db.sqlite3 in the working directory
+    for same in ("gofannon-db.sqlite3", "./gofannon-db.sqlite3", str(tmp_path / "gofannon-db.sqlite3")):
+        with pytest.raises(ConfigurationError, match="same sqlite database"):
+            check_distinct(default, settings("sqlite", SQLITE_PATH=same, SQLITE_TIMEOUT="3"))
+    check_distinct(default, settings("sqlite", SQLITE_PATH="other.sqlite3"))
+    check_distinct(default, settings("sqlite", DATABASE_COLLECTION_PREFIX="staging-"))

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = shutil.which("gofannon-db", path=str(Path(sys.executable).parent))
 WRAPPER = ROOT / "scripts" / "migrate_database.py"
-_PROVIDER_VARS = ("DATABASE_", "COUCHDB_", "DYNAMODB_", "FIRESTORE_", "AWS_", "GOOGLE_")
+_PROVIDER_VARS = ("DATABASE_", "COUCHDB_", "DYNAMODB_", "FIRESTORE_", "SQLITE_", "AWS_", "GOOGLE_")
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from gofannon_db import DatabaseService
 from gofannon_db.backends.memory import MemoryDatabaseService
+from gofannon_db.backends.sqlite import SqliteDatabaseService
 from gofannon_db.migration import Progress, document_differences, import_file, migrate
 
 from tests.proxy import FaultProxy
@@ -91,9 +92,13 @@ def test_memory_couchdb_dynamodb_firestore_file_memory(
     assert report.ok, report.to_text()
     assert report.source == "firestore"
     assert_same(original, final, COLLECTIONS)
-    # ... and the same import through the console script.
-    result = gofannon_db("import", str(dump), "--target", "memory", "--verify")
+    # ... and the same import through the console script, into a sqlite file (the CLI refuses memory).
+    final_file = tmp_path / "final.sqlite3"
+    env = clean_env(SQLITE_PATH=str(final_file))
+    result = gofannon_db("import", str(dump), "--target", "sqlite", "--verify", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+    with SqliteDatabaseService(final_file) as stored:
+        assert_same(original, stored, COLLECTIONS)
 
     # Every store on the way holds the same data.
     for env in (couchdb_env(couchdb), dynamodb_env(dynamodb), firestore_env(firestore)):

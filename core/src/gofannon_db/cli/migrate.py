@@ -9,6 +9,7 @@ import argparse
 import sys
 from typing import Any
 
+from ..errors import ConfigurationError
 from ..migration import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_COLLECTIONS,
@@ -20,6 +21,7 @@ from ..migration import (
     resolve_collections,
     side_settings,
 )
+from ..settings import Settings
 from .output import print_json
 
 EXIT_INTERRUPTED = 130
@@ -63,6 +65,23 @@ def add_run_options(parser: argparse.ArgumentParser, *, dry_run: str | None) -> 
     output.add_argument("--json", action="store_true", help="print a machine-readable report (no progress bar)")
 
 
+def refuse_memory(settings: Settings, *, reading: bool, named_by: str) -> Settings:
+    """Refuse the ``memory`` provider on one side of a command: its data lives in another process.
+
+    The application's memory store cannot be reached from this process, so a source would
+    read as empty (and "succeed" copying nothing) and a target would vanish on exit. The
+    library call :func:`gofannon_db.migration.migrate` with a live memory service is unaffected.
+    """
+    if settings.provider == "memory":
+        lost = "would read an empty store" if reading else "would write into a store that vanishes on exit"
+        raise ConfigurationError(
+            f"{named_by}=memory cannot work here: the memory provider keeps data inside the process that "
+            f"created it and this command is another process, so it {lost}; use the sqlite provider "
+            "(DATABASE_PROVIDER=sqlite, SQLITE_PATH=file) for data that must outlive a process or move between them."
+        )
+    return settings
+
+
 def finish(report: Report, args: argparse.Namespace) -> int:
     """Print the report as asked and return the exit code: 0 when everything went through."""
     if args.json:
@@ -95,8 +114,8 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    source_settings = side_settings(args.source, args.source_env)
-    target_settings = side_settings(args.target, args.target_env)
+    source_settings = refuse_memory(side_settings(args.source, args.source_env), reading=True, named_by="--source")
+    target_settings = refuse_memory(side_settings(args.target, args.target_env), reading=False, named_by="--target")
     check_distinct(source_settings, target_settings)
     with open_service(source_settings) as source, open_service(target_settings) as target:
         collections = resolve_collections(source, args.collections, args.all_collections)

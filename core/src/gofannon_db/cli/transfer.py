@@ -16,7 +16,7 @@ from ..migration import (
     side_settings,
     verify_file,
 )
-from .migrate import add_collection_options, add_run_options, collection_list, finish
+from .migrate import add_collection_options, add_run_options, collection_list, finish, refuse_memory
 from .output import CommandError
 
 
@@ -57,7 +57,9 @@ def register(commands: Any) -> None:
 def run_export(args: argparse.Namespace) -> int:
     if not args.force and os.path.lexists(args.file):
         raise CommandError(f"{args.file!r} already exists; pass --force to overwrite it, or choose another name.")
-    with open_service(side_settings(args.source, args.source_env)) as source:
+    settings = side_settings(args.source, args.source_env)
+    named_by = "--source" if args.source else "DATABASE_PROVIDER"
+    with open_service(refuse_memory(settings, reading=True, named_by=named_by)) as source:
         collections = resolve_collections(source, args.collections, args.all_collections)
         progress = choose_progress(quiet=args.quiet or args.json)
         report = export_collections(source, args.file, collections, batch_size=args.batch_size, progress=progress)
@@ -67,7 +69,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    with open_service(side_settings(args.target, args.target_env)) as target:
+    settings = side_settings(args.target, args.target_env)
+    named_by = "--target" if args.target else "DATABASE_PROVIDER"
+    with open_service(refuse_memory(settings, reading=False, named_by=named_by)) as target:
         report = import_file(
             target,
             args.file,
