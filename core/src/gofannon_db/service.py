@@ -475,7 +475,9 @@ class DatabaseService(abc.ABC):
         The default is compact UTF-8 JSON of the body with ``_id`` and a revision;
         backends whose server measures differently (DynamoDB, Firestore) override it.
         """
-        return json_size({"_id": doc_id, "_rev": "0" * 34, **body})
+        # == json_size({"_id": doc_id, "_rev": "0" * 34, **body}), without building that dict:
+        # '{"_id":' ID ',"_rev":"' 34 chars '"' and then ',' + the body's members, or '}'.
+        return json_size(body) + json_size(doc_id) + (51 if body else 50)
 
     def _translate_error(self, exc: Exception) -> DatabaseError:
         """Map an exception from the backend's SDK to a typed error.
