@@ -16,15 +16,16 @@ that cannot be read or written is ignored: discovery then scans, as without it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import json
 import os
 import sys
-import tempfile
+import zlib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["EntryPointRecord", "cache_path", "find_entry_points", "load"]
 
@@ -72,7 +73,10 @@ def cache_path(group: str) -> Path:
     )
     # sys.path[0] is the running script's folder (or ""), which varies from one command to the next;
     # it stays in the signature, but not in the file name, so every script shares one cache file.
-    environment = hashlib.sha256("\0".join([sys.prefix, group, *sys.path[1:]]).encode()).hexdigest()[:20]
+    key = "\0".join([sys.prefix, group, *sys.path[1:]]).encode()
+    environment = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}"  # a clash only costs a rescan
+    from pathlib import Path
+
     return Path(base) / f"entry-points-{environment}.json"
 
 
@@ -120,6 +124,8 @@ def _write(path: Path, signature: list[list[Any]], records: list[EntryPointRecor
         "signature": signature,
         "entry_points": [record.__dict__ for record in records],
     }
+    import tempfile  # only a cache miss writes
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-points-", suffix=".tmp")

@@ -8,7 +8,6 @@ can echo credentials.
 
 from __future__ import annotations
 
-import socket
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -229,6 +228,8 @@ def connection_failure_reason(exc: BaseException, timeout: float | None = None) 
     """
     chain = _chain(exc)
     waited = f" after {timeout:g} s" if timeout is not None else ""
+    import socket  # here, not at import: only a failure needs it
+
     if any(isinstance(item, socket.gaierror) for item in chain):
         return "the host name did not resolve (DNS)"
     if any(isinstance(item, ConnectionRefusedError) for item in chain):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-from urllib.parse import urlsplit, urlunsplit
 
 __all__ = [
     "MASK",
@@ -43,6 +42,8 @@ def redact_url(url: str) -> str:
 
 
 def _redact_split(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit  # here: most processes never print a URL with a password
+
     try:
         parts = urlsplit(url)
         if parts.password is None:
@@ -61,6 +62,8 @@ def strip_userinfo(url: str) -> str:
     For handing a URL to an SDK that authenticates otherwise (AWS signs requests): a URL
     the SDK never sees cannot reach its logs or its exception messages.
     """
+    from urllib.parse import urlsplit, urlunsplit
+
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -481,7 +481,9 @@ class DatabaseService(abc.ABC):
         The default is compact UTF-8 JSON of the body with ``_id`` and a revision;
         backends whose server measures differently (DynamoDB, Firestore) override it.
         """
-        return json_size({"_id": doc_id, "_rev": "0" * 34, **body})
+        # == json_size({"_id": doc_id, "_rev": "0" * 34, **body}), without building that dict:
+        # '{"_id":' ID ',"_rev":"' 34 chars '"' and then ',' + the body's members, or '}'.
+        return json_size(body) + json_size(doc_id) + (51 if body else 50)
 
     def _prepare_write(self, collection: str, doc_id: str, body: Document) -> tuple[int, Any]:
         """``(size, wire)`` of a validated body: its size as :meth:`_document_size` counts it, and

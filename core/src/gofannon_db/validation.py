@@ -117,10 +117,26 @@ def validate_document(doc: object, doc_id: str) -> dict[str, Any]:
     since that is the revision a conditional write expects. The caller's dict is never
     touched.
     """
-    if not isinstance(doc, Mapping):
+    if type(doc) is not dict and not isinstance(doc, Mapping):
         raise InvalidDocument(f"A document must be a dict, got {type(doc).__name__}.")
     body: dict[str, Any] = {}
     for key, value in doc.items():
+        if type(key) is str and key and key.isascii() and key[0] != "_":  # the common case: settled inline
+            bound = 2 + 4 * len(key)
+            if bound > MAX_FIELD_PATH_BYTES:
+                bound = _exact(((), key))
+            kind = type(value)
+            if (
+                (kind is str and value.isascii())
+                or (kind is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+                or kind is bool
+                or value is None
+                or (kind is float and math.isfinite(value))
+            ):
+                body[key] = value
+            else:
+                body[key] = _copy_value(value, ((), key), 2, bound)
+            continue
         if not isinstance(key, str):
             raise InvalidDocument(
                 f"Key {key!r} at the top level is a {type(key).__name__}; keys must be strings.",
@@ -217,6 +233,12 @@ def _copy_value(value: Any, path: _Path, depth: int, length: int) -> Any:
     """A checked copy of ``value``; ``length`` bounds its field path's size from above (lists add no key)."""
     # Exact types first: they are nearly every value and need no conversion.
     kind = type(value)
+    if kind is dict or kind is list:
+        if depth > MAX_DEPTH:
+            raise _bad(path, f"nests deeper than the limit of {MAX_DEPTH} levels")
+        if kind is list:
+            return _copy_list(value, path, depth, length)
+        return _copy_dict(value, path, depth, length)
     if kind is str:
         if not value.isascii():
             _check_unicode(value, path)
@@ -225,25 +247,63 @@ def _copy_value(value: Any, path: _Path, depth: int, length: int) -> Any:
         if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
             return value
         raise _bad(path, f"is an integer outside ±(2**53 - 1) ({value}); store it as a string")
-    if kind is dict or kind is list:
-        if depth > MAX_DEPTH:
-            raise _bad(path, f"nests deeper than the limit of {MAX_DEPTH} levels")
-        if kind is list:
-            return [_copy_value(item, (path, index), depth + 1, length) for index, item in enumerate(value)]
-        return {
-            _check_key(key, path): _copy_value(
-                item,
-                (path, key),
-                depth + 1,
-                bound if (bound := length + 3 + 4 * len(key)) <= MAX_FIELD_PATH_BYTES else _exact((path, key)),
-            )
-            for key, item in value.items()
-        }
     if kind is float:
         if math.isfinite(value):
             return value
         raise _bad(path, f"is {value!r}; NaN and infinities are not JSON")
     return _copy_other(value, path, depth, length)
+
+
+# The two container loops below settle the common members inline (a plain key; an ASCII
+# string, a safe int, a finite float, a bool or None) and call _copy_value only for the
+# rest: most of a document's members then cost no function call. Save paths run this for
+# every document, so it is worth the repetition; _copy_value stays the one full rule set.
+
+
+def _copy_dict(value: dict[Any, Any], path: _Path, depth: int, length: int) -> dict[str, Any]:
+    copy: dict[str, Any] = {}
+    for given, item in value.items():
+        key = (
+            given
+            if type(given) is str
+            and given.isascii()
+            and given
+            and not (len(given) > 4 and given[:2] == "__" and given[-2:] == "__")
+            else _check_key(given, path)
+        )
+        bound = length + 3 + 4 * len(key)
+        if bound > MAX_FIELD_PATH_BYTES:
+            bound = _exact((path, key))
+        kind = type(item)
+        if (
+            (kind is str and item.isascii())
+            or (kind is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER)
+            or kind is bool
+            or item is None
+            or (kind is float and math.isfinite(item))
+        ):
+            copy[key] = item
+        else:
+            copy[key] = _copy_value(item, (path, key), depth + 1, bound)
+    return copy
+
+
+def _copy_list(value: list[Any], path: _Path, depth: int, length: int) -> list[Any]:
+    copy: list[Any] = []
+    append = copy.append
+    for index, item in enumerate(value):
+        kind = type(item)
+        if (
+            (kind is str and item.isascii())
+            or (kind is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER)
+            or kind is bool
+            or item is None
+            or (kind is float and math.isfinite(item))
+        ):
+            append(item)
+        else:
+            append(_copy_value(item, (path, index), depth + 1, length))
+    return copy
 
 
 def _copy_other(value: object, path: _Path, depth: int, length: int) -> Any:
