@@ -6,7 +6,7 @@ Writes the same new documents through the raw SDK, cut into requests of each siz
 ``SIZES`` and sent ``concurrency`` at a time, every shape once per round in a rotating
 order, and prints the median wall seconds per 1,000 documents with its range. The bodies
 are encoded before timing, so this measures the server and the transport, not the client.
-What the backends use, and why, is in ``docs/performance-bulk.md``.
+What the backends use, and why, is in ``docs/performance.md`` ("Bulk writes").
 """
 
 from __future__ import annotations
