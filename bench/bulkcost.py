@@ -90,7 +90,7 @@ INTRO = (
     "collection on the same server; which side goes first alternates by round. *Client CPU* is this "
     "process's CPU time (`time.process_time`): the client's own work, not the wait for the server; *wall* "
     "is end to end. µs per document are medians over rounds; a ratio is ours / raw per round, median "
-    "and range over rounds. Why the figures are what they are: `docs/performance.md` ("Bulk writes")."
+    "and range over rounds. Why the figures are what they are: `docs/performance.md` (Bulk writes)."
 )
 
 
