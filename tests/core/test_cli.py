@@ -25,7 +25,9 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_providers_lists_name_distribution_version_and_load_state() -> None:
     result = run("providers", "--json")
     assert result.returncode == 0, result.stderr
-    rows = {(row["provider"], row["distribution"]): row for row in json.loads(result.stdout)}
+    listing = json.loads(result.stdout)
+    assert (listing["ok"], listing["command"]) == (True, "providers")
+    rows = {(row["provider"], row["distribution"]): row for row in listing["providers"]}
     assert rows["memory", "gofannon-db"]["loads"] is True
     assert rows["example", "gofannon-db-example"]["loads"] is True
     broken = rows["broken", "gofannon-db-broken"]

@@ -127,7 +127,7 @@ def test_new_plugin_writes_a_distribution_that_lints_installs_is_listed_and_pass
 
     listed = run(sys.executable, "-m", "gofannon_db.cli.main", "providers", "--json", PYTHONPATH=str(site))
     assert listed.returncode == 0, listed.stderr
-    acme = next(row for row in json.loads(listed.stdout) if row["provider"] == "acme")
+    acme = next(row for row in json.loads(listed.stdout)["providers"] if row["provider"] == "acme")
     assert (acme["distribution"], acme["loads"]) == ("gofannon-db-acme", True)
     assert [(o["name"], o["required"], o["secret"]) for o in acme["options"]] == [
         ("ACME_URL", True, False),

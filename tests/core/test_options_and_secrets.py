@@ -75,7 +75,7 @@ def test_the_factory_hands_the_provider_its_declared_defaults() -> None:
 def test_providers_json_lists_description_and_every_option() -> None:
     result = run_cli("providers", "--json")
     assert result.returncode == 0, result.stderr
-    rows = {row["provider"]: row for row in json.loads(result.stdout) if row["loads"]}
+    rows = {row["provider"]: row for row in json.loads(result.stdout)["providers"] if row["loads"]}
     assert rows["careless"]["description"] == "Test fixture: leaks its secret in messages."
     options = {option["name"]: option for option in rows["careless"]["options"]}
     assert options["CARELESS_GREETING"] == {

@@ -103,7 +103,7 @@ def test_the_command_lists_all_four_providers_loading(python: Path) -> None:
         cwd=python.parent,
         env=env,
     )
-    rows = json.loads(completed.stdout)
+    rows = json.loads(completed.stdout)["providers"]
     listed = {row["provider"]: row["distribution"] for row in rows}
     assert listed.items() >= PROVIDERS.items(), listed  # built-in providers added later may be listed too
     assert all(row["loads"] for row in rows), rows

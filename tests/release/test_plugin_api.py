@@ -76,7 +76,7 @@ def test_providers_command_shows_one_clear_line_for_the_old_plugin() -> None:
     assert any(line.startswith("memory") and line.rstrip().endswith("yes") for line in table.splitlines())
     rows = json.loads(
         subprocess.run([SCRIPT, "providers", "--json"], capture_output=True, text=True, check=True, timeout=60).stdout
-    )
+    )["providers"]
     [row] = [row for row in rows if row["distribution"] == "gofannon-db-oldapi"]
     assert row["loads"] is False
 

@@ -79,8 +79,8 @@ def _option_line(option: dict[str, Any]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     listed = rows()
-    if args.json:
-        print_json(listed)
+    if args.json:  # one object, like every other command's --json (failures included)
+        print_json({"ok": True, "command": "providers", "providers": listed})
         return 0
     print_table(
         ["PROVIDER", "DISTRIBUTION", "VERSION", "LOADS"],
