@@ -44,9 +44,9 @@ _CREATE_TABLE = (
     "CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY NOT NULL, rev TEXT NOT NULL, body TEXT NOT NULL)"
 )
 _NEXT_REV = "(CAST(rev AS INTEGER) + 1) || '-' || ?"  # CAST reads the leading generation of 'N-hex'
-_UPSERT = (
-    "INSERT INTO {table} (id, rev, body) VALUES (?1, '1-' || ?2, ?3) "
-    "ON CONFLICT (id) DO UPDATE SET rev = (CAST(rev AS INTEGER) + 1) || '-' || ?2, body = excluded.body RETURNING rev"
+_UPSERT = (  # the update reuses the new row's random part (excluded.rev is '1-' || it): plain ? placeholders only
+    "INSERT INTO {table} (id, rev, body) VALUES (?, '1-' || ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    "rev = (CAST(rev AS INTEGER) + 1) || '-' || substr(excluded.rev, 3), body = excluded.body RETURNING rev"
 )
 _UPDATE_IF = "UPDATE {table} SET rev = " + _NEXT_REV + ", body = ? WHERE id = ? AND rev = ? RETURNING rev"
 _INSERT_NEW = "INSERT INTO {table} (id, rev, body) VALUES (?, '1-' || ?, ?) ON CONFLICT (id) DO NOTHING RETURNING rev"
