@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from gofannon_db import (
@@ -87,9 +89,9 @@ def test_a_plugin_object_can_be_registered_at_run_time() -> None:
     assert registry.names() == ["bundled"]
 
 
-def _run_fresh(code: str) -> dict[str, object]:
+def _run_fresh(code: str, environ: dict[str, str] | None = None) -> dict[str, object]:
     completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True, env=environ
     )
     return json.loads(completed.stdout)  # type: ignore[no-any-return]
 
@@ -108,25 +110,61 @@ def test_discovery_imports_no_cloud_sdk() -> None:
     assert {"memory", "example"} <= set(result["names"])  # type: ignore[arg-type]
 
 
-def test_import_pulls_in_no_third_party_module_but_pluggy() -> None:
-    """Plugin modules (gofannon_db_*) load at discovery; nothing else but pluggy may."""
-    result = _run_fresh(
-        """
-        import json, sys, sysconfig
-        before = set(sys.modules)
-        import gofannon_db
-        gofannon_db.get_database_service()
-        stdlib = sysconfig.get_paths()["stdlib"]
-        third_party = sorted(
-            {name.split(".")[0] for name in set(sys.modules) - before
-             if getattr(sys.modules[name], "__file__", None)
-             and "site-packages" in (sys.modules[name].__file__ or "")}
-        )
-        third_party = [name for name in third_party if not name.startswith("gofannon_db")]
-        print(json.dumps({"third_party": third_party}))
-        """
+_DEFAULT_SERVICE_IMPORTS = """
+    import json, sys
+    before = set(sys.modules)
+    import gofannon_db
+    gofannon_db.get_database_service()
+    third_party = sorted(
+        {name.split(".")[0] for name in set(sys.modules) - before
+         if "site-packages" in (getattr(sys.modules[name], "__file__", None) or "")}
     )
-    assert result["third_party"] == ["pluggy"]
+    heavy = [m for m in ("pluggy", "dataclasses", "inspect", "urllib.parse", "pathlib") if m in sys.modules]
+    print(json.dumps({"third_party": third_party, "heavy": heavy}))
+"""
+
+
+def test_the_default_service_starts_without_pluggy_or_plugins_once_discovery_is_cached(tmp_path: Path) -> None:
+    """A cold start discovers every plugin through pluggy; later starts build memory alone."""
+    environ = {**os.environ, "GOFANNON_DB_CACHE_DIR": str(tmp_path)}
+    cold = _run_fresh(_DEFAULT_SERVICE_IMPORTS, environ)
+    assert "pluggy" in cold["third_party"]  # type: ignore[operator]
+    assert "gofannon_db_example" in cold["third_party"]  # type: ignore[operator]
+    warm = _run_fresh(_DEFAULT_SERVICE_IMPORTS, environ)
+    assert warm == {"third_party": [], "heavy": []}
+
+
+def test_a_distribution_claiming_a_builtin_name_is_refused_cold_and_warm(tmp_path: Path) -> None:
+    """The fast path for the core's own providers must not hide a conflict: the cached index sees it."""
+    site = tmp_path / "site"
+    (site / "gofannon_db_shadow").mkdir(parents=True)
+    (site / "gofannon_db_shadow" / "__init__.py").write_text(
+        "from gofannon_db.hookspecs import hookimpl\n"
+        "from gofannon_db.provider import Provider\n"
+        "from gofannon_db.backends.memory import MemoryDatabaseService\n"
+        "@hookimpl\n"
+        "def gofannon_db_providers():\n"
+        "    return [Provider('memory', lambda settings: MemoryDatabaseService())]\n"
+    )
+    info = site / "gofannon_db_shadow-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: gofannon-db-shadow\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[gofannon_db]\nshadow = gofannon_db_shadow\n")
+    environ = {**os.environ, "GOFANNON_DB_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(site)}
+    code = """
+        import json
+        from gofannon_db import ConfigurationError, get_database_service
+        try:
+            get_database_service()
+            print(json.dumps({"error": None}))
+        except ConfigurationError as error:
+            print(json.dumps({"error": error.detail}))
+    """
+    for start in ("cold", "warm"):
+        error = _run_fresh(code, environ)["error"]
+        assert error is not None, start
+        assert "gofannon-db-shadow" in error, start  # type: ignore[operator]
+        assert "more than one distribution" in error, start  # type: ignore[operator]
 
 
 def test_import_alone_defers_discovery() -> None:

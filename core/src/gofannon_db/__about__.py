@@ -5,3 +5,6 @@ Hatch reads it for every distribution (the core and the first-party plugins, who
 """
 
 __version__ = "0.1.0"
+
+DISTRIBUTION = "gofannon-db"
+"""The core's distribution name, as its metadata (and so entry-point discovery) spells it."""

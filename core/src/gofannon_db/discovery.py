@@ -8,6 +8,11 @@ modification time: installing or removing a distribution rewrites its ``*.dist-i
 folder, which changes the time of the folder holding it, so the next start sees the
 change at once.
 
+After a full discovery the registry adds which distributions registered each provider
+name (:func:`remember_providers`). With that index, the factory builds a provider that
+the core itself ships (``memory``, ``sqlite``) without importing any plugin or pluggy,
+as long as no other installed distribution claims the name (:func:`provider_index`).
+
 Set ``GOFANNON_DB_DISCOVERY_CACHE=0`` to always scan; ``GOFANNON_DB_CACHE_DIR`` moves the
 cache (default: ``$XDG_CACHE_HOME/gofannon-db`` or ``~/.cache/gofannon-db``). A cache
 that cannot be read or written is ignored: discovery then scans, as without it.
@@ -21,19 +26,28 @@ import json
 import os
 import sys
 import zlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["EntryPointRecord", "cache_path", "find_entry_points", "load"]
+__all__ = [
+    "GROUP",
+    "EntryPointRecord",
+    "cache_path",
+    "find_entry_points",
+    "load",
+    "provider_index",
+    "remember_providers",
+]
 
-_CACHE_FORMAT = 1
+GROUP = "gofannon_db"
+"""The entry-point group plugins register under (and pluggy's project name)."""
+
+_CACHE_FORMAT = 2
 
 
-@dataclass(frozen=True)
-class EntryPointRecord:
+class EntryPointRecord(NamedTuple):
     """One entry point as discovery needs it, without :mod:`importlib.metadata` objects."""
 
     name: str
@@ -52,22 +66,54 @@ def load(record: EntryPointRecord) -> Any:
     return target
 
 
+def _enabled() -> bool:
+    return os.environ.get("GOFANNON_DB_DISCOVERY_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def find_entry_points(group: str) -> list[EntryPointRecord]:
     """Every installed entry point of ``group``, from the cache when nothing was installed since."""
-    if os.environ.get("GOFANNON_DB_DISCOVERY_CACHE", "1").strip().lower() in ("0", "false", "no", "off"):
+    if not _enabled():
         return _scan(group)
     signature = _signature()
-    path = cache_path(group)
+    path = _cache_file(group)
     cached = _read(path, signature)
     if cached is not None:
-        return cached
+        return [EntryPointRecord(**record) for record in cached["entry_points"]]
     records = _scan(group)
-    _write(path, signature, records)
+    _write(path, {"format": _CACHE_FORMAT, "signature": signature, "entry_points": [r._asdict() for r in records]})
     return records
+
+
+def provider_index(group: str) -> dict[str, list[str]] | None:
+    """Provider name -> the distributions whose entry points registered it, as the last full
+    discovery in this environment found; ``None`` when unknown or when anything was installed
+    or removed since."""
+    if not _enabled():
+        return None
+    cached = _read(_cache_file(group), _signature())
+    index = None if cached is None else cached.get("providers")
+    return index if isinstance(index, dict) else None
+
+
+def remember_providers(group: str, index: dict[str, list[str]]) -> None:
+    """Add a full discovery's provider index to the cache, if the cache still describes this environment."""
+    if not _enabled():
+        return
+    signature = _signature()
+    path = _cache_file(group)
+    cached = _read(path, signature)
+    if cached is not None and cached.get("providers") != index:
+        _write(path, {**cached, "providers": index})
 
 
 def cache_path(group: str) -> Path:
     """Where the cache for ``group`` in this interpreter's environment lives."""
+    from pathlib import Path
+
+    return Path(_cache_file(group))
+
+
+def _cache_file(group: str) -> str:
     base = os.environ.get("GOFANNON_DB_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gofannon-db"
     )
@@ -75,9 +121,7 @@ def cache_path(group: str) -> Path:
     # it stays in the signature, but not in the file name, so every script shares one cache file.
     key = "\0".join([sys.prefix, group, *sys.path[1:]]).encode()
     environment = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}"  # a clash only costs a rescan
-    from pathlib import Path
-
-    return Path(base) / f"entry-points-{environment}.json"
+    return os.path.join(base, f"entry-points-{environment}.json")
 
 
 def _signature() -> list[list[Any]]:
@@ -108,27 +152,26 @@ def _scan(group: str) -> list[EntryPointRecord]:
     return records
 
 
-def _read(path: Path, signature: list[list[Any]]) -> list[EntryPointRecord] | None:
+def _read(path: str, signature: list[list[Any]]) -> dict[str, Any] | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file)
         if data["format"] != _CACHE_FORMAT or data["signature"] != signature:
             return None
-        return [EntryPointRecord(**record) for record in data["entry_points"]]
+        for record in data["entry_points"]:
+            EntryPointRecord(**record)  # the shape is checked here, once
+        return data  # type: ignore[no-any-return]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _write(path: Path, signature: list[list[Any]], records: list[EntryPointRecord]) -> None:
-    data = {
-        "format": _CACHE_FORMAT,
-        "signature": signature,
-        "entry_points": [record.__dict__ for record in records],
-    }
+def _write(path: str, data: dict[str, Any]) -> None:
     import tempfile  # only a cache miss writes
 
+    folder = os.path.dirname(path)
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-points-", suffix=".tmp")
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".entry-points-", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 json.dump(data, file)

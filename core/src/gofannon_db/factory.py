@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import ConfigurationError, DatabaseError
-from .plugins import get_registry
+from .plugins import get_registry, provider_named
 from .provider import Provider
 from .redaction import register_secret, scrub_exception
 from .service import DatabaseService
@@ -30,7 +30,7 @@ _S = TypeVar("_S")
 
 def _resolve(settings: Settings) -> Provider:
     settings.timeout  # noqa: B018 -- validate the core's own options for every provider
-    provider = get_registry().get(settings.provider)
+    provider = provider_named(settings.provider)
     missing = [option.name for option in provider.options if option.required and not settings.get_str(option.name)]
     if missing:
         raise ConfigurationError(

@@ -45,11 +45,12 @@ from collections.abc import Sequence
 
 import pluggy
 
+from .discovery import GROUP
 from .provider import Provider
 
 __all__ = ["API_VERSION", "API_VERSION_ATTRIBUTE", "PROJECT_NAME", "hookimpl", "hookspec"]
 
-PROJECT_NAME = "gofannon_db"
+PROJECT_NAME = GROUP
 """The pluggy project name, and the entry-point group plugins register under."""
 
 API_VERSION = 1

@@ -9,13 +9,15 @@ without credentials, count as one store. :func:`normalise_path` and
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING
 
-from .provider import Provider
 from .redaction import is_secret_name
-from .settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable
+
+    from .provider import Provider
+    from .settings import Settings
 
 __all__ = ["normalise_path", "normalise_url", "store_identity"]
 
@@ -24,11 +26,15 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def normalise_path(value: str) -> str:
     """An absolute path with ``~``, ``.``/``..`` and symlinks resolved (``./x.db`` equals ``x.db``)."""
+    from pathlib import Path  # here: the built-in providers import this module on every start
+
     return str(Path(os.path.expanduser(value.strip())).resolve())
 
 
 def normalise_url(value: str) -> str:
     """A URL without credentials, query or fragment; lower-case scheme and host; no default port or final ``/``."""
+    from urllib.parse import urlsplit, urlunsplit
+
     try:
         parts = urlsplit(value.strip())
         port = parts.port

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 from .errors import ConfigurationError
 from .redaction import is_secret_name, redact
@@ -159,6 +158,8 @@ class Settings(Mapping[str, str]):
             if option.secret or is_secret_name(option.name):
                 found.append(value)
             elif "://" in value and "@" in value:
+                from urllib.parse import unquote, urlsplit  # here: only URLs with credentials need it
+
                 try:
                     password = urlsplit(value).password
                 except ValueError:
