@@ -79,3 +79,23 @@ def test_the_size_the_hook_returns_is_the_one_checked() -> None:
     (result,) = service.save_many("things", [{"_id": "a"}])
     assert result["status_code"] == 413
     assert service.list_all("things") == []
+
+
+def test_a_wire_is_document_backend_gets_empty_bodies_in_save_many_and_full_ones_elsewhere() -> None:
+    """``wire_is_document`` lets save_many drop its validated copies; single writes keep their body."""
+    bodies: list[tuple[str, dict[str, Any], object]] = []
+
+    class WireOnly(EncodingService):
+        wire_is_document = True
+
+        def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+            bodies.extend(("_save_many", write.body, write.wire) for write in writes)
+            return [{"ok": True, "id": write.doc_id, "rev": "1-a"} for write in writes]
+
+    service = WireOnly()
+    results = service.save_many("things", [{"_id": "c", "x": 3}, {"_id": "d", "x": 4}, {"_id": "c", "x": 5}])
+    assert [result["ok"] for result in results] == [True, True, False]  # the repeated id fails alone
+    assert [(kind, body) for kind, body, _ in bodies] == [("_save_many", {}), ("_save_many", {})]
+    assert [wire for _, _, wire in bodies] == service.prepared[:2]
+    service.save("things", "e", {"x": 6})
+    assert service.get("things", "e")["x"] == 6

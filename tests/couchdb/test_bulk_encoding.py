@@ -26,8 +26,9 @@ def test_prepared_size_is_the_default_json_size(body: dict[str, Any]) -> None:
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> Counter:
-    counter = Counter(couch_module._encode, lambda value: isinstance(value, dict) and "_id" in value)
-    monkeypatch.setattr(couch_module, "_encode", counter)
+    """Counts document encodings: every written document is encoded by ``_encode_document``."""
+    counter = Counter(couch_module._encode_document)
+    monkeypatch.setattr(couch_module, "_encode_document", counter)
     return counter
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import query
-from ..codec import new_revision
+from ..codec import dumps_compact, new_revision
 from ..errors import (
     BackendUnavailable,
     DatabaseError,
@@ -37,7 +37,7 @@ __all__ = ["SqliteDatabaseService"]
 
 _Row = tuple[str, str, str]
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False).encode
+_encode = dumps_compact
 _decode = json.JSONDecoder().decode
 
 _CREATE_TABLE = (
