@@ -192,9 +192,10 @@ class DatabaseService(abc.ABC):
         seen: set[str] = set()
         release_body = self.wire_is_document
         for doc in _bulk_argument(docs, "save_many", "documents"):
-            doc_id = doc.get("_id") if isinstance(doc, Mapping) else None
+            mapping = type(doc) is dict or isinstance(doc, Mapping)  # the ABC check only for the unusual
+            doc_id = doc.get("_id") if mapping else None
             try:
-                if not isinstance(doc, Mapping):
+                if not mapping:
                     raise InvalidDocument(f"save_many takes dicts, got {type(doc).__name__}.")
                 if doc_id is None:
                     raise InvalidDocument("Each document given to save_many needs an _id.", path="_id")

@@ -19,6 +19,7 @@ import json
 import random
 import time
 from collections.abc import Iterator, Sequence
+from json.encoder import encode_basestring as _quote
 from typing import Any
 
 from couchdb import http  # type: ignore[import-untyped]
@@ -72,12 +73,17 @@ def _encode(value: Any) -> bytes:
 def _encode_document(doc_id: str, body: Document) -> bytes:
     """``_encode({"_id": doc_id, **body})`` without building that dict: the id is put in front of the body's members."""
     members = _encode(body)
-    return b'{"_id":' + _encode(doc_id) + (b"," + members[1:] if body else b"}")
+    return b'{"_id":' + _encode_string(doc_id) + (b"," + members[1:] if body else b"}")
+
+
+def _encode_string(value: str) -> bytes:
+    """A JSON string, as :func:`_encode` writes it (non-ASCII kept), without the encoder's set-up."""
+    return _quote(value).encode("utf-8")
 
 
 def _with_rev(wire: bytes, rev: str | None) -> bytes:
     """An encoded ``{"_id": ..., ...}`` document with ``_rev`` put in front, without encoding it again."""
-    return wire if rev is None else b'{"_rev":' + _encode(rev) + b"," + wire[1:]
+    return wire if rev is None else b'{"_rev":' + _encode_string(rev) + b"," + wire[1:]
 
 
 def _backoff(attempt: int) -> None:
