@@ -86,6 +86,21 @@ def _with_rev(wire: bytes, rev: str | None) -> bytes:
     return wire if rev is None else b'{"_rev":' + _encode_string(rev) + b"," + wire[1:]
 
 
+def _chunk_end(docs: list[bytes], start: int) -> int:
+    """Where the ``_bulk_docs`` request starting at ``start`` ends: at most :data:`_BULK_MAX_DOCS`
+    documents and, past its first, :data:`_BULK_MAX_BYTES` bytes."""
+    end = min(len(docs), start + _BULK_MAX_DOCS)
+    if sum(map(len, docs[start:end])) + (end - start) < _BULK_MAX_BYTES:
+        return end  # the usual case, settled in C
+    end, size = start, 0
+    while (
+        end < len(docs) and end - start < _BULK_MAX_DOCS and (end == start or size + len(docs[end]) < _BULK_MAX_BYTES)
+    ):
+        size += len(docs[end]) + 1
+        end += 1
+    return end
+
+
 def _backoff(attempt: int) -> None:
     """Spread racing writers apart after the first few collisions."""
     if attempt >= 2:
@@ -455,14 +470,7 @@ class CouchDBDatabaseService(DatabaseService):
         """
         start = 0
         while start < len(docs):
-            end, size = start, 0
-            while (
-                end < len(docs)
-                and end - start < _BULK_MAX_DOCS
-                and (end == start or size + len(docs[end]) < _BULK_MAX_BYTES)
-            ):
-                size += len(docs[end]) + 1
-                end += 1
+            end = _chunk_end(docs, start)
             body = b'{"docs":[' + b",".join(docs[start:end]) + b"]}"
             answer = self._write("POST", [collection, "_bulk_docs"], body)
             if not isinstance(answer, list) or len(answer) != end - start:
@@ -499,9 +507,10 @@ class CouchDBDatabaseService(DatabaseService):
         """Fill ``results`` as ``_bulk_docs`` answers, retrying unconditional writes that raced another writer."""
         # Unconditional writes start from the remembered revision and are retried on conflict.
         # The hints are read and written once per request, not once per document.
-        hints = self._revs.get_many(collection, [write.doc_id for write in writes])
-        revs: dict[int, str | None] = {}
-        wires: dict[int, bytes] = {}
+        ids = [write.doc_id for write in writes]
+        hints = self._revs.get_many(collection, ids)
+        revs: list[str | None] = [None] * len(writes)
+        wires: list[bytes] = [b""] * len(writes)
         pending: list[int] = []
         # Conditional writes must match a live document's revision, never a tombstone's (see
         # _save_conditional): one _all_docs request for those whose revision this process has not seen.
@@ -512,15 +521,15 @@ class CouchDBDatabaseService(DatabaseService):
         ]
         live = self._revisions_of(collection, unseen) if unseen else {}
         for index, write in enumerate(writes):
-            if write.expected_rev is not None and (
-                not REVISION_FORMAT.fullmatch(write.expected_rev)
-                or live.get(write.doc_id, write.expected_rev) != write.expected_rev
+            expected = write.expected_rev
+            if expected is not None and (
+                not REVISION_FORMAT.fullmatch(expected) or live.get(write.doc_id, expected) != expected
             ):
-                error = revision_conflict(write.doc_id, write.expected_rev)
-                results[index] = bulk_error(write.doc_id, error)
+                results[index] = bulk_error(write.doc_id, revision_conflict(write.doc_id, expected))
                 continue
-            revs[index] = write.expected_rev or hints[index]
-            wires[index] = write.wire if write.wire is not None else _encode_document(write.doc_id, write.body)
+            revs[index] = expected or hints[index]
+            wire = write.wire
+            wires[index] = wire if wire is not None else _encode_document(write.doc_id, write.body)
             pending.append(index)
         for attempt in range(_MAX_ATTEMPTS):
             if not pending:
@@ -530,20 +539,20 @@ class CouchDBDatabaseService(DatabaseService):
             written: list[tuple[str, str]] = []
             try:
                 for index, answer in zip(pending, self._bulk_docs(collection, encoded), strict=True):
-                    write = writes[index]
-                    if answer.get("rev") and not answer.get("error"):
-                        written.append((write.doc_id, answer["rev"]))
-                        results[index] = bulk_ok(write.doc_id, answer["rev"])
-                    elif answer.get("error") == "conflict" and write.expected_rev is None:
+                    rev = answer.get("rev")
+                    if rev and not answer.get("error"):
+                        written.append((ids[index], rev))
+                        results[index] = bulk_ok(ids[index], rev)
+                    elif answer.get("error") == "conflict" and writes[index].expected_rev is None:
                         retry.append(index)
                     else:
-                        results[index] = self._bulk_failure(write.doc_id, answer, write.expected_rev)
+                        results[index] = self._bulk_failure(ids[index], answer, writes[index].expected_rev)
             finally:  # also when the server stops answering midway: what was written is remembered
                 self._revs.put_many(collection, written)
             if retry:
-                current = self._revisions_of(collection, [writes[index].doc_id for index in retry])
+                current = self._revisions_of(collection, [ids[index] for index in retry])
                 for index in retry:
-                    revs[index] = current[writes[index].doc_id]
+                    revs[index] = current[ids[index]]
                 _backoff(attempt)
             pending = retry
         for index in pending:
