@@ -99,3 +99,27 @@ def test_a_wire_is_document_backend_gets_empty_bodies_in_save_many_and_full_ones
     assert [wire for _, _, wire in bodies] == service.prepared[:2]
     service.save("things", "e", {"x": 6})
     assert service.get("things", "e")["x"] == 6
+
+
+def test_a_wire_is_document_backend_encodes_plain_documents_without_a_copy_and_never_changes_them() -> None:
+    handed: list[dict[str, Any]] = []
+
+    class Recording(EncodingService):
+        def _prepare_write(self, collection: str, doc_id: str, body: dict[str, Any]) -> tuple[int, object]:
+            handed.append(body)
+            return super()._prepare_write(collection, doc_id, body)
+
+    class WireOnly(Recording):
+        wire_is_document = True
+
+    plain = {"_id": "a", "x": [1, {"y": "z"}]}
+    unusual = {"_id": "b", "_rev": "1-abc", "x": 1}  # a revision: validation splits it off, on a copy
+    snapshot = (repr(plain), repr(unusual))
+    for kind, expected in ((WireOnly, [True, False]), (Recording, [False, False])):
+        handed.clear()
+        service = kind()
+        service._prepare("things", "a", plain)
+        service._prepare("things", "b", unusual)
+        assert [body is doc for body, doc in zip(handed, (plain, unusual), strict=True)] == expected
+        assert "_rev" not in handed[1]
+        assert (repr(plain), repr(unusual)) == snapshot

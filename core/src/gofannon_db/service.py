@@ -43,7 +43,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, NoReturn, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar, cast
 
 from . import query
 from .codec import json_size
@@ -63,7 +63,13 @@ from .errors import (
 )
 from .redaction import scrub_exception
 from .types import BulkResult, BulkWrite, Document, WriteResult, bulk_error, bulk_ok, unfinished
-from .validation import validate_collection_name, validate_doc_id, validate_document, validate_revision
+from .validation import (
+    is_plain_document,
+    validate_collection_name,
+    validate_doc_id,
+    validate_document,
+    validate_revision,
+)
 
 __all__ = ["DEFAULT_PAGE_SIZE", "DatabaseService"]
 
@@ -104,11 +110,16 @@ class DatabaseService(abc.ABC):
     twin sizes its worker pool by it unless ``DATABASE_ASYNC_WORKERS`` says otherwise."""
 
     wire_is_document: ClassVar[bool] = False
-    """``True`` when a wire form returned by :meth:`_prepare_write` is all :meth:`_save_many`
-    needs: ``save_many`` then hands it :attr:`BulkWrite.wire <gofannon_db.types.BulkWrite.wire>`
-    with an empty ``body``, instead of keeping every validated copy alive through the call.
-    Thousands of surviving copies trigger full garbage collections, which measured a third
-    of a 5,000-document CouchDB ``save_many``'s client time."""
+    """``True`` when :meth:`_prepare_write` always returns a wire form, only encodes the ``body``
+    it is given (never keeps or changes it), and the write hooks need nothing but that wire form.
+
+    The core then spares such a backend the private copies other backends get: a document
+    that is already plain JSON (:func:`~gofannon_db.validation.is_plain_document`) goes to
+    :meth:`_prepare_write` as the caller's own mapping, possibly holding ``_id`` equal to the
+    id; and ``save_many`` hands :meth:`_save_many` each wire form with an empty ``body``
+    rather than keep thousands of validated copies alive through the call (which set off
+    full garbage collections: a third of a 5,000-document CouchDB ``save_many``'s client time).
+    """
 
     _closed: bool = False
 
@@ -529,8 +540,13 @@ class DatabaseService(abc.ABC):
         Returns the body, the expected revision and the backend's wire form (see :meth:`_prepare_write`).
         """
         checked_id = validate_doc_id(doc_id)
-        body = validate_document(doc, checked_id)
-        expected_rev = body.pop("_rev", None)
+        if self.wire_is_document and is_plain_document(doc, checked_id):
+            # Valid as it is: encoded now, never kept, so the caller's own mapping will do.
+            body = cast("Document", doc)
+            expected_rev = None
+        else:
+            body = validate_document(doc, checked_id)
+            expected_rev = body.pop("_rev", None)
         size, wire = self._prepare_write(collection, checked_id, body)
         if size > self.max_document_bytes:
             raise DocumentTooLarge(

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_SAFE_INTEGER",
     "field_path_bytes",
     "format_path",
+    "is_plain_document",
     "validate_collection_name",
     "validate_doc_id",
     "validate_document",
@@ -158,6 +159,86 @@ def validate_document(doc: object, doc_id: str) -> dict[str, Any]:
         bound = 2 + 4 * len(checked)
         body[checked] = _copy_value(value, ((), key), 2, bound if bound <= MAX_FIELD_PATH_BYTES else _exact(((), key)))
     return body
+
+
+def is_plain_document(doc: object, doc_id: str) -> bool:
+    """Whether :func:`validate_document` would accept ``doc`` and copy it unchanged (minus ``_id``).
+
+    That is: a plain ``dict`` without ``_rev``, whose ``_id`` (if any) is ``doc_id``, holding
+    only exact JSON types with ASCII keys, safe integers, finite floats and valid text, far
+    from the depth and field-path limits. It answers ``False`` for anything else, including
+    documents :func:`validate_document` would accept after converting them (a subclass, a
+    non-ASCII key); the caller then runs :func:`validate_document`, which converts or names
+    the problem. A backend that only encodes the document (``wire_is_document``) is handed
+    such a document as it is, without a private copy.
+    """
+    if type(doc) is not dict:
+        return False
+    for key, value in doc.items():
+        if type(key) is not str or not key or not key.isascii():
+            return False
+        if key[0] == "_":
+            if key == "_id" and type(value) is str and value == doc_id:
+                continue
+            return False  # _rev, or a reserved key: validate_document decides
+        bound = 2 + 4 * len(key)
+        if bound > MAX_FIELD_PATH_BYTES or not _plain_value(value, 2, bound):
+            return False
+    return True
+
+
+def _plain_value(value: Any, depth: int, length: int) -> bool:
+    """:func:`is_plain_document`'s rule for one value at nesting ``depth`` with field-path bound ``length``."""
+    kind = type(value)
+    if kind is str:
+        return bool(value.isascii()) or _is_unicode(value)
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if kind is dict or kind is list:
+        if depth > MAX_DEPTH:
+            return False
+        return _plain_dict(value, depth, length) if kind is dict else _plain_list(value, depth, length)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is bool or value is None
+
+
+# The two loops below settle the common members inline, as the copying loops further down do.
+
+
+def _plain_dict(value: dict[Any, Any], depth: int, length: int) -> bool:
+    for key, item in value.items():
+        if not (
+            type(key) is str and key.isascii() and key and not (len(key) > 4 and key[:2] == "__" and key[-2:] == "__")
+        ):
+            return False
+        bound = length + 3 + 4 * len(key)
+        if bound > MAX_FIELD_PATH_BYTES:
+            return False
+        kind = type(item)
+        if (kind is str and item.isascii()) or kind is bool or item is None:
+            continue
+        if not _plain_value(item, depth + 1, bound):
+            return False
+    return True
+
+
+def _plain_list(value: list[Any], depth: int, length: int) -> bool:
+    for item in value:
+        kind = type(item)
+        if (kind is str and item.isascii()) or kind is bool or item is None:
+            continue
+        if not _plain_value(item, depth + 1, length):
+            return False
+    return True
+
+
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def field_path_bytes(keys: tuple[str, ...]) -> int:

@@ -71,7 +71,13 @@ def _encode(value: Any) -> bytes:
 
 
 def _encode_document(doc_id: str, body: Document) -> bytes:
-    """``_encode({"_id": doc_id, **body})`` without building that dict: the id is put in front of the body's members."""
+    """``_encode({"_id": doc_id, **body})`` without building that dict: the id is put in front of the body's members.
+
+    A body that holds ``_id`` already (the caller's own plain document, which the core hands
+    over as it is: ``wire_is_document``) holds this id, and is encoded as it is.
+    """
+    if "_id" in body:
+        return _encode(body)
     members = _encode(body)
     return b'{"_id":' + _encode_string(doc_id) + (b"," + members[1:] if body else b"}")
 
