@@ -114,7 +114,7 @@ def test_a_provider_may_register_a_native_async_service(monkeypatch: pytest.Monk
         lambda settings: MemoryDatabaseService(),
         create_async=lambda settings: NativeTwin(MemoryDatabaseService()),
     )
-    monkeypatch.setattr("gofannon_db.factory.get_registry", lambda: _registry_with(provider))
+    monkeypatch.setattr("gofannon_db.plugins.get_registry", lambda: _registry_with(provider))
     service = create_async_database_service(Settings({}, DATABASE_PROVIDER="native"))
     assert type(service) is NativeTwin
     asyncio.run(service.close())
@@ -124,6 +124,6 @@ def test_a_native_constructor_that_returns_something_else_is_a_configuration_err
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     provider = Provider("native", lambda settings: MemoryDatabaseService(), create_async=lambda settings: object())  # type: ignore[arg-type,return-value]
-    monkeypatch.setattr("gofannon_db.factory.get_registry", lambda: _registry_with(provider))
+    monkeypatch.setattr("gofannon_db.plugins.get_registry", lambda: _registry_with(provider))
     with pytest.raises(ConfigurationError, match="not an AsyncDatabaseService"):
         create_async_database_service(Settings({}, DATABASE_PROVIDER="native"))

@@ -318,3 +318,47 @@ def test_every_public_call_of_the_sync_service_has_its_async_twin() -> None:
         assert [(p.name, p.default) for p in inspect.signature(twin).parameters.values()] == [
             (p.name, p.default) for p in sync_parameters.values()
         ], name
+
+
+class _Where(MemoryDatabaseService):
+    """Records the thread each read runs on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[threading.Thread] = []
+
+    def _get(self, collection: str, doc_id: str) -> Document:
+        self.threads.append(threading.current_thread())
+        return super()._get(collection, doc_id)
+
+
+class _WhereInline(_Where):
+    calls_block = False
+
+
+def test_a_service_whose_calls_never_block_is_called_on_the_loop_and_any_other_in_a_worker() -> None:
+    """Memory itself declares ``calls_block = False``; a subclass blocks unless it says so (a gate, I/O)."""
+    assert MemoryDatabaseService.calls_block is False
+    assert GatedMemory.calls_block is True
+
+    async def read(service: MemoryDatabaseService) -> threading.Thread:
+        service.save("things", "a", {"x": 1})
+        async with AsyncDatabaseService(service) as db:
+            assert (await db.get("things", "a"))["x"] == 1
+        return service.threads[-1]  # type: ignore[attr-defined,no-any-return]
+
+    assert asyncio.run(read(_WhereInline())) is threading.main_thread()
+    assert asyncio.run(read(_Where())) is not threading.main_thread()
+
+
+def test_an_inline_service_refuses_calls_after_close_like_any_other() -> None:
+    async def scenario() -> None:
+        db = AsyncDatabaseService(MemoryDatabaseService(), owns_service=False)
+        await db.save("things", "a", {"x": 1})
+        await db.close()
+        with pytest.raises(ServiceClosed):
+            await db.get("things", "a")
+        with pytest.raises(ServiceClosed):
+            [doc async for doc in db.iter_all("things")]
+
+    asyncio.run(scenario())

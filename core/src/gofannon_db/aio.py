@@ -12,7 +12,8 @@ It does not repeat the sync service's rules: every call *is* the sync service's 
 method (validation, prefixing, size checks, error mapping, bulk result assembly, all
 written once in :mod:`gofannon_db.service`), run off the event loop on a small bounded
 thread pool of its own. The loop never waits on a server, and every provider gets the
-async twin with no work from its author. A plugin with a native async client can
+async twin with no work from its author. A service that declares its calls never block
+(``calls_block = False``: the memory backend) is called on the loop instead. A plugin with a native async client can
 subclass this class and override :meth:`AsyncDatabaseService._run`, the one place where
 sync work leaves the loop (see :mod:`gofannon_db.hookspecs`).
 
@@ -63,6 +64,7 @@ class AsyncDatabaseService:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"max_workers must be a positive integer, got {workers!r}.")
         self._service = service
+        self._inline = not service.calls_block
         self._owns_service = owns_service
         self.max_workers = workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gofannon-async")
@@ -209,8 +211,13 @@ class AsyncDatabaseService:
 
         The single point where work leaves the event loop. Cancelling the awaiting task
         cancels a call still queued; a running call finishes in its thread and its result
-        (or error) is dropped.
+        (or error) is dropped. A service whose calls never block (``calls_block = False``:
+        memory) is called right here, on the loop: the thread hop would cost more than the call.
         """
+        if self._inline:
+            if self._closed:
+                raise ServiceClosed(f"This async {self.provider_name} service is closed; create a new one.")
+            return fn(*args)
         return await asyncio.wrap_future(self._submit(fn, *args))
 
     async def _stream(self, collection: str, page_size: int) -> AsyncIterator[Document]:

@@ -109,6 +109,11 @@ class DatabaseService(abc.ABC):
     """Calls this backend serves well at once (its client's connection pool). The async
     twin sizes its worker pool by it unless ``DATABASE_ASYNC_WORKERS`` says otherwise."""
 
+    calls_block: ClassVar[bool] = True
+    """``False`` when no call ever waits on I/O, a lock held elsewhere or another process (the
+    memory backend): the async twin then runs the calls on the event loop, since a hop to a
+    worker thread would cost several times the call itself."""
+
     wire_is_document: ClassVar[bool] = False
     """``True`` when :meth:`_prepare_write` always returns a wire form, only encodes the ``body``
     it is given (never keeps or changes it), and the write hooks need nothing but that wire form.

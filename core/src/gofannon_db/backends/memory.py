@@ -25,6 +25,13 @@ class MemoryDatabaseService(DatabaseService):
     """Documents kept in this process; every read returns a fresh copy."""
 
     provider_name = "memory"
+    calls_block = False  # microseconds under a lock: the async twin calls it on the event loop
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass may wait (a test's gate, a plugin built on this class): it blocks unless it says otherwise."""
+        super().__init_subclass__(**kwargs)
+        if "calls_block" not in cls.__dict__:
+            cls.calls_block = True
 
     def __init__(self, *, collection_prefix: str = "", max_document_bytes: int = 1_048_576) -> None:
         super().__init__(collection_prefix=collection_prefix)
