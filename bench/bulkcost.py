@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import couchsplit
 from .adapters import Backend, opener
 from .environment import load_average
 from .sections import write_section
@@ -84,6 +85,18 @@ HEADER = [
 ]
 
 
+WHY_COUCHDB = (
+    "Why CouchDB's CPU target is missed: 1.5x the raw call leaves about 6.5 µs per document. The "
+    "contract's check and the encoding the raw call also does take about 4.5 µs of it; the check cannot be "
+    "skipped (it is what makes a bad document fail alone, its path named, before anything is written) and "
+    "walks every key and value in Python. The rest of `save_many` is per-document bookkeeping the raw call "
+    "does not do and the contract asks for: revision hints (a save without `_rev` stays one request, a "
+    "tombstone is never resurrected), duplicate-id detection, one result per input in input order, partial "
+    "results when a call is cut midway. With the collector on, a 5,000-document call also pays a full "
+    "collection in about one round of two (3-7 µs per document): it allocates more long-lived objects than "
+    "the raw call. What was cut, and what would cut more: `docs/performance.md` (Bulk writes)."
+)
+
 TITLE = "## Client cost per document of bulk and single writes"
 INTRO = (
     "Written by `python -m bench.bulkcost` (not by `bench.run`). Each side writes fresh ids to its own "
@@ -94,7 +107,13 @@ INTRO = (
 )
 
 
-def render(figures: list[CostFigure], rounds: int, load: tuple[str, str], date: str = "") -> str:
+def render(
+    figures: list[CostFigure],
+    rounds: int,
+    load: tuple[str, str],
+    date: str = "",
+    split: dict[str, float] | None = None,
+) -> str:
     lines = [
         TITLE,
         "",
@@ -108,6 +127,8 @@ def render(figures: list[CostFigure], rounds: int, load: tuple[str, str], date: 
         "|" + "|".join("---" for _ in HEADER) + "|",
     ]
     lines += ["| " + " | ".join(figure.row()) + " |" for figure in figures]
+    if split is not None:
+        lines += ["", *couchsplit.render(split), "", WHY_COUCHDB]
     return "\n".join(lines) + "\n"
 
 
@@ -238,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[CostFigure] = []
     for name in [name.strip() for name in args.backends.split(",") if name.strip()]:
         figures += RUNNERS[name](args.rounds)
-    markdown = render(figures, args.rounds, (before, load_average()), date)
+    split = couchsplit.measure() if "couchdb" in args.backends else None
+    markdown = render(figures, args.rounds, (before, load_average()), date, split)
     print()
     print(markdown)
     if args.doc:
