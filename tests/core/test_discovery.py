@@ -113,3 +113,16 @@ def test_a_warm_start_does_not_import_importlib_metadata(tmp_path: Path) -> None
     warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert cold.stdout.split() == ["True", "True"]
     assert warm.stdout.split() == ["False", "False"]
+
+
+def test_the_provider_index_is_kept_only_for_the_entry_points_the_cache_lists(site: Path) -> None:
+    """An index built from other entry points (a test's fake registry) must not describe this environment."""
+    _install(site, "gofannon-db-alpha", "[gofannon_db]\nalpha = alpha_module.plugin\n")
+    records = discovery.find_entry_points("gofannon_db")
+    assert discovery.provider_index("gofannon_db") is None  # no full discovery yet
+    discovery.remember_providers("gofannon_db", [], {"memory": ["gofannon-db"]})
+    assert discovery.provider_index("gofannon_db") is None
+    discovery.remember_providers("gofannon_db", records, {"alpha": ["gofannon-db-alpha"]})
+    assert discovery.provider_index("gofannon_db") == {"alpha": ["gofannon-db-alpha"]}
+    _install(site, "gofannon-db-beta", "[gofannon_db]\nbeta = beta_module.plugin\n")
+    assert discovery.provider_index("gofannon_db") is None  # an install makes the index unknown at once

@@ -95,14 +95,17 @@ def provider_index(group: str) -> dict[str, list[str]] | None:
     return index if isinstance(index, dict) else None
 
 
-def remember_providers(group: str, index: dict[str, list[str]]) -> None:
-    """Add a full discovery's provider index to the cache, if the cache still describes this environment."""
+def remember_providers(group: str, loaded: list[EntryPointRecord], index: dict[str, list[str]]) -> None:
+    """Add a full discovery's provider index to the cache, if the cache still describes this environment
+    and ``loaded`` (the entry points the index comes from) are the ones it lists."""
     if not _enabled():
         return
     signature = _signature()
     path = _cache_file(group)
     cached = _read(path, signature)
-    if cached is not None and cached.get("providers") != index:
+    if cached is None or cached["entry_points"] != [record._asdict() for record in loaded]:
+        return
+    if cached.get("providers") != index:
         _write(path, {**cached, "providers": index})
 
 

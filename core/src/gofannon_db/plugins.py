@@ -86,7 +86,8 @@ class ProviderRegistry:
         self._registrations: dict[str, list[_Registration]] = {}
 
     def load_entry_points(self) -> None:
-        for entry_point in discovery.find_entry_points(discovery.GROUP):
+        entry_points = discovery.find_entry_points(discovery.GROUP)
+        for entry_point in entry_points:
             info = PluginInfo(entry_point.name, entry_point.distribution, entry_point.version)
             try:
                 module = discovery.load(entry_point)
@@ -97,6 +98,7 @@ class ProviderRegistry:
             self.register(module, info)
         discovery.remember_providers(
             discovery.GROUP,
+            entry_points,
             {name: [entry.plugin.distribution for entry in entries] for name, entries in self._registrations.items()},
         )
 
