@@ -117,7 +117,7 @@ _DEFAULT_SERVICE_IMPORTS = """
     gofannon_db.get_database_service()
     third_party = sorted(
         {name.split(".")[0] for name in set(sys.modules) - before
-         if "site-packages" in (getattr(sys.modules[name], "__file__", None) or "")}
+         if "site-packages" in (getattr(sys.modules[name], "__file__", None) or "")} - {"gofannon_db"}
     )
     heavy = [m for m in ("pluggy", "dataclasses", "inspect", "urllib.parse", "pathlib") if m in sys.modules]
     print(json.dumps({"third_party": third_party, "heavy": heavy}))
