@@ -23,6 +23,8 @@ class _Frozen:
 
     __slots__ = ()
     _compared: tuple[str, ...] = ()
+    _init_fields: tuple[str, ...] = ()
+    """The constructor's arguments, in order."""
 
     def _key(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self._compared)
@@ -49,6 +51,10 @@ class _Frozen:
         for name, value in values.items():
             object.__setattr__(self, name, value)
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Copy and pickle through the constructor (slots set with ``setattr`` would be refused)."""
+        return type(self), tuple(getattr(self, name) for name in self._init_fields)
+
 
 class Option(_Frozen):
     """One environment variable a provider reads; the core honours every field.
@@ -74,6 +80,7 @@ class Option(_Frozen):
 
     __slots__ = ("default", "help", "identity", "name", "normalise", "required", "secret")
     _compared = ("name", "help", "default", "required", "secret", "identity")
+    _init_fields = (*_compared, "normalise")
 
     name: str
     help: str
@@ -115,6 +122,7 @@ class Provider(_Frozen):
 
     __slots__ = ("create", "create_async", "description", "name", "option_names", "options")
     _compared = ("name", "create", "options", "description", "create_async")
+    _init_fields = _compared
 
     name: str
     create: Callable[[Settings], DatabaseService]
