@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gofannon_db import DocumentTooLarge
+from gofannon_db import DatabaseError, DocumentTooLarge
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.types import BulkResult, BulkWrite
 
@@ -123,3 +123,24 @@ def test_a_wire_is_document_backend_encodes_plain_documents_without_a_copy_and_n
         assert [body is doc for body, doc in zip(handed, (plain, unusual), strict=True)] == expected
         assert "_rev" not in handed[1]
         assert (repr(plain), repr(unusual)) == snapshot
+
+
+def test_the_released_body_cannot_be_changed_by_a_backend() -> None:
+    """The empty body is one shared object: a backend writing into it fails, and later writes are unaffected."""
+    handed: list[dict[str, Any]] = []
+
+    class Careless(EncodingService):
+        wire_is_document = True
+
+        def _save_many(self, collection: str, writes: list[BulkWrite]) -> list[BulkResult]:
+            handed.extend(write.body for write in writes)
+            writes[0].body["leak"] = 1
+            return []
+
+    service = Careless()
+    with pytest.raises(DatabaseError) as excinfo:
+        service.save_many("things", [{"_id": "a", "x": 1}])
+    assert isinstance(excinfo.value.__cause__, TypeError)
+    with pytest.raises(DatabaseError):
+        service.save_many("things", [{"_id": "b", "x": 2}])
+    assert handed == [{}, {}]

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import Any, ClassVar, NoReturn, TypeVar, cast
 
 from . import query
@@ -649,8 +649,11 @@ class DatabaseService(abc.ABC):
             yield doc
 
 
-_RELEASED: Document = {}
-"""The body ``save_many`` hands a :attr:`DatabaseService.wire_is_document` backend with its wire form."""
+_RELEASED: Document = cast("Document", MappingProxyType({}))
+"""The body ``save_many`` hands a :attr:`DatabaseService.wire_is_document` backend with its wire form.
+
+One object shared by every write, so it is read-only: a backend that changes it fails at once
+instead of changing what every later write is handed."""
 
 
 def _wire_arg(wire: Any) -> tuple[Any, ...]:
