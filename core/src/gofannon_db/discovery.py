@@ -12,6 +12,8 @@ After a full discovery the registry adds which distributions registered each pro
 name (:func:`remember_providers`). With that index, the factory builds a provider that
 the core itself ships (``memory``, ``sqlite``) without importing any plugin or pluggy,
 as long as no other installed distribution claims the name (:func:`provider_index`).
+The cache sees installs and uninstalls, not edits: a plugin installed editable whose code
+starts registering other names is seen on the next install, or with the cache off.
 
 Set ``GOFANNON_DB_DISCOVERY_CACHE=0`` to always scan; ``GOFANNON_DB_CACHE_DIR`` moves the
 cache (default: ``$XDG_CACHE_HOME/gofannon-db`` or ``~/.cache/gofannon-db``). A cache
