@@ -2,7 +2,7 @@
 
 Run ``python -m bench.async_latency [--quick] [--backends couchdb,dynamodb] [--update-doc]``
 from the repository root. For each backend it starts the real test server, puts a
-:class:`tests.proxy.FaultProxy` in front of it holding every chunk ``ROUND_TRIP / 2`` in
+:class:`gofannon_db.testing.proxy.FaultProxy` in front of it holding every chunk ``ROUND_TRIP / 2`` in
 each direction (a cloud database ~20 ms away), and times three ways of serving
 ``CALLS`` reads of different documents from an event loop:
 
@@ -87,7 +87,7 @@ class SlowMemory(MemoryDatabaseService):
 
 _PROXY_PROCESS = """
 import sys
-from tests.proxy import FaultProxy
+from gofannon_db.testing.proxy import FaultProxy
 proxy = FaultProxy(sys.argv[1], int(sys.argv[2]), delay=float(sys.argv[3])).start()
 print(proxy.port, flush=True)
 sys.stdin.read()
@@ -130,13 +130,13 @@ def _service(name: str, workers: int | None) -> Iterator[tuple[AsyncDatabaseServ
         return
     with contextlib.ExitStack() as stack:
         if name == "couchdb":
-            from tests.servers.couchdb import start_couchdb
+            from tests.launchers.couchdb import start_couchdb
 
             couch = stack.enter_context(start_couchdb())
             proxy = stack.enter_context(_delay_proxy(couch.url))
             settings = Settings(environ={}, **{**couch.settings_env, "COUCHDB_URL": f"http://{proxy}"})
         elif name == "dynamodb":
-            from tests.servers.dynamodb import dynamodb_server
+            from tests.launchers.dynamodb import dynamodb_server
 
             ddb = stack.enter_context(dynamodb_server())
             proxy = stack.enter_context(_delay_proxy(ddb.endpoint_url))
@@ -149,7 +149,7 @@ def _service(name: str, workers: int | None) -> Iterator[tuple[AsyncDatabaseServ
                 AWS_SECRET_ACCESS_KEY=ddb.secret_access_key,
             )
         elif name == "firestore":
-            from tests.servers.firestore import PROJECT_ID, firestore_server
+            from tests.launchers.firestore import PROJECT_ID, firestore_server
 
             os.environ["NO_GCE_CHECK"] = "true"
             emulator = stack.enter_context(firestore_server())
@@ -209,7 +209,7 @@ def _native_firestore(proxy: str, ids: list[str]) -> Callable[[], Awaitable[Any]
     """The same reads with google-cloud-firestore's own ``AsyncClient`` (built on the running loop)."""
     from google.cloud.firestore import AsyncClient
 
-    from tests.servers.firestore import PROJECT_ID
+    from tests.launchers.firestore import PROJECT_ID
 
     previous = os.environ.get("FIRESTORE_EMULATOR_HOST")
     os.environ["FIRESTORE_EMULATOR_HOST"] = proxy  # the only way to point AsyncClient at an emulator

@@ -23,8 +23,8 @@ from gofannon_db import DatabaseService, Settings, create_database_service
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.migration import migrate
 
-from tests.servers.couchdb import start_couchdb
-from tests.servers.dynamodb import dynamodb_server
+from tests.launchers.couchdb import start_couchdb
+from tests.launchers.dynamodb import dynamodb_server
 
 COLLECTION = "agents"
 BATCH_SIZE = 500

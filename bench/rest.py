@@ -29,11 +29,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # for tests.servers when run as python -m bench.rest
+sys.path.insert(0, str(ROOT))  # for tests.launchers when run as python -m bench.rest
 
 from bench.environment import describe, load_average  # noqa: E402
 from bench.sections import write_section  # noqa: E402
-from tests.servers.process import ServerProcess, free_port, http_status  # noqa: E402
+from tests.launchers.process import ServerProcess, free_port, http_status  # noqa: E402
 
 TOKEN = "bench-token-0123456789"
 CONCURRENCY = 32

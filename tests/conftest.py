@@ -12,10 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers.couchdb import CouchDBServer, start_couchdb
-from tests.servers.dynamodb import DynamoDBServer, dynamodb_server
-from tests.servers.firestore import FirestoreServer, firestore_server
-from tests.servers.process import ServerStartError
+from tests.launchers.couchdb import CouchDBServer, start_couchdb
+from tests.launchers.dynamodb import DynamoDBServer, dynamodb_server
+from tests.launchers.firestore import FirestoreServer, firestore_server
+from tests.launchers.process import ServerStartError
 
 # Nothing in these tests may probe the cloud metadata address: services on the Firestore emulator
 # get an explicit project and the emulator host, and google-auth is told not to look for GCE either.

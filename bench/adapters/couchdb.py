@@ -14,7 +14,7 @@ from couchdb.client import Database, Server  # type: ignore[import-untyped]
 from gofannon_db import Settings, create_database_service
 from gofannon_db_couchdb.service import NoCache
 
-from tests.servers.couchdb import POUCHDB_SERVER, CouchDBServer, start_couchdb
+from tests.launchers.couchdb import POUCHDB_SERVER, CouchDBServer, start_couchdb
 
 from . import Backend
 

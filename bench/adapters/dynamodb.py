@@ -12,7 +12,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # type: ignor
 from botocore.config import Config  # type: ignore[import-untyped]
 from gofannon_db import Settings, create_database_service
 
-from tests.servers.dynamodb import PACKAGE, DynamoDBServer, dynamodb_server, jar_directory
+from tests.launchers.dynamodb import PACKAGE, DynamoDBServer, dynamodb_server, jar_directory
 
 from . import Backend
 

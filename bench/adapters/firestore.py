@@ -11,7 +11,7 @@ from typing import Any
 
 from gofannon_db import Settings, create_database_service
 
-from tests.servers.firestore import PROJECT_ID, FirestoreServer, firestore_server
+from tests.launchers.firestore import PROJECT_ID, FirestoreServer, firestore_server
 
 from . import Backend
 

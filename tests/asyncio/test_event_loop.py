@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from gofannon_db import AsyncDatabaseService, BackendUnavailable, DatabaseService
 from gofannon_db.testing.base import fresh_name
-
-from tests.proxy import FaultProxy
+from gofannon_db.testing.proxy import FaultProxy
 
 ROUND_TRIP = 0.2
 """Seconds the proxy adds to every request (half each way): far above the lag of a loop that never waits."""

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from gofannon_db import reset_database_service
 
-from tests.servers.couchdb import CouchDBServer
-from tests.servers.dynamodb import DynamoDBServer
-from tests.servers.firestore import FirestoreServer
+from tests.launchers.couchdb import CouchDBServer
+from tests.launchers.dynamodb import DynamoDBServer
+from tests.launchers.firestore import FirestoreServer
 
 from .app_style import AppSettings
 

@@ -29,9 +29,9 @@ from gofannon_db.compat.gofannon import (
 )
 from gofannon_db.compat.http_errors import as_http_error, http_error_class
 
-from tests.servers.couchdb import CouchDBServer
-from tests.servers.dynamodb import DynamoDBServer
-from tests.servers.firestore import FirestoreServer
+from tests.launchers.couchdb import CouchDBServer
+from tests.launchers.dynamodb import DynamoDBServer
+from tests.launchers.firestore import FirestoreServer
 
 from .app_style import AppSettings
 

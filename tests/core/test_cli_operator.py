@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tests.launchers.process import free_port
 from tests.migration.cli import clean_env, gofannon_db
-from tests.servers.process import free_port
 
 SECRET = "pw-operator-4f1c9a"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers.couchdb import CouchDBServer
+from tests.launchers.couchdb import CouchDBServer
 
 
 @pytest.fixture

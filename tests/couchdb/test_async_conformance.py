@@ -9,7 +9,7 @@ from gofannon_db.testing.aio import SyncFacade, async_twin
 from gofannon_db_couchdb.service import CouchDBDatabaseService
 
 from tests.couchdb import test_conformance
-from tests.servers.couchdb import CouchDBServer
+from tests.launchers.couchdb import CouchDBServer
 
 
 class TestCouchDBAsyncConformance(test_conformance.TestCouchDBConformance):

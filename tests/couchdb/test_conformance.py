@@ -8,7 +8,7 @@ import pytest
 from gofannon_db.testing import ConformanceSuite
 from gofannon_db_couchdb.service import CouchDBDatabaseService
 
-from tests.servers.couchdb import CouchDBServer
+from tests.launchers.couchdb import CouchDBServer
 
 
 class TestCouchDBConformance(ConformanceSuite):

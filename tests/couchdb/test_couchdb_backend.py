@@ -22,8 +22,8 @@ from gofannon_db_couchdb import service as service_module
 from gofannon_db_couchdb.config import CouchDBConfig
 from gofannon_db_couchdb.service import CouchDBDatabaseService
 
-from tests.servers.couchdb import CouchDBServer
-from tests.servers.process import free_port
+from tests.launchers.couchdb import CouchDBServer
+from tests.launchers.process import free_port
 
 
 def _name() -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers.dynamodb import DynamoDBServer
+from tests.launchers.dynamodb import DynamoDBServer
 
 
 def make_service(server: DynamoDBServer, **overrides: Any) -> Any:

@@ -8,7 +8,7 @@ import pytest
 from gofannon_db.testing.aio import SyncFacade, async_twin
 
 from tests.dynamodb import test_conformance
-from tests.servers.dynamodb import DynamoDBServer
+from tests.launchers.dynamodb import DynamoDBServer
 
 from .conftest import make_service
 

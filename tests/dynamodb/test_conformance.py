@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from gofannon_db.testing import ConformanceSuite
 
-from tests.servers.dynamodb import SECRET_ACCESS_KEY, DynamoDBServer
+from tests.launchers.dynamodb import SECRET_ACCESS_KEY, DynamoDBServer
 
 from .conftest import make_service
 

@@ -19,8 +19,8 @@ from gofannon_db.errors import BackendUnavailable, DocumentNotFound, DocumentToo
 from gofannon_db.settings import Settings
 from gofannon_db.testing.base import fresh_name
 
-from tests.servers.dynamodb import ACCESS_KEY_ID, SECRET_ACCESS_KEY, DynamoDBServer
-from tests.servers.process import free_port
+from tests.launchers.dynamodb import ACCESS_KEY_ID, SECRET_ACCESS_KEY, DynamoDBServer
+from tests.launchers.process import free_port
 
 from .conftest import make_service
 

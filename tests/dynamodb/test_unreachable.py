@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from gofannon_db import BackendUnavailable
+from gofannon_db.testing.proxy import FaultProxy
 
-from tests.proxy import FaultProxy
-from tests.servers.dynamodb import DynamoDBServer
+from tests.launchers.dynamodb import DynamoDBServer
 
 from .conftest import make_service
 

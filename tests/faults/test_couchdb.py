@@ -14,7 +14,7 @@ from gofannon_db.settings import Settings
 from gofannon_db.testing.faults import TIMEOUT, FaultTests
 from gofannon_db.testing.proxy import FaultProxy
 
-from tests.servers.couchdb import CouchDBServer
+from tests.launchers.couchdb import CouchDBServer
 
 
 def _upstream(server: CouchDBServer) -> tuple[str, int]:

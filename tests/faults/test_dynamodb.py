@@ -15,7 +15,7 @@ from gofannon_db.testing.faults import TIMEOUT, FaultTests, Timer
 from gofannon_db.testing.proxy import FaultProxy
 
 from tests.dynamodb.conftest import make_service
-from tests.servers.dynamodb import DynamoDBServer
+from tests.launchers.dynamodb import DynamoDBServer
 
 URL_PASSWORD = "pw4endpoint"
 

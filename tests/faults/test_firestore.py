@@ -11,7 +11,7 @@ from gofannon_db.testing.faults import TIMEOUT, FaultTests
 from gofannon_db.testing.proxy import FaultProxy
 
 from tests.firestore.conftest import make_service
-from tests.servers.firestore import FirestoreServer
+from tests.launchers.firestore import FirestoreServer
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.servers.firestore import FirestoreServer
+from tests.launchers.firestore import FirestoreServer
 
 if TYPE_CHECKING:
     from gofannon_db_firestore.service import FirestoreDatabaseService

@@ -9,7 +9,7 @@ from gofannon_db.testing.aio import SyncFacade, async_twin
 
 from tests.firestore import test_conformance
 from tests.firestore.conftest import make_service
-from tests.servers.firestore import FirestoreServer
+from tests.launchers.firestore import FirestoreServer
 
 
 class TestFirestoreAsyncConformance(test_conformance.TestFirestoreConformance):

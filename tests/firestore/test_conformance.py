@@ -9,7 +9,7 @@ from gofannon_db.service import DatabaseService
 from gofannon_db.testing import ConformanceSuite
 
 from tests.firestore.conftest import make_service
-from tests.servers.firestore import FirestoreServer
+from tests.launchers.firestore import FirestoreServer
 
 
 class TestFirestoreConformance(ConformanceSuite):

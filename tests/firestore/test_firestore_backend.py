@@ -34,8 +34,8 @@ from gofannon_db_firestore.config import FirestoreConfig
 from gofannon_db_firestore.errors import translate_error
 from gofannon_db_firestore.service import FirestoreDatabaseService
 
-from tests.servers.firestore import FirestoreServer
-from tests.servers.process import free_port
+from tests.launchers.firestore import FirestoreServer
+from tests.launchers.process import free_port
 
 from .conftest import make_service
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from gofannon_db import BackendUnavailable
+from gofannon_db.testing.proxy import FaultProxy
 
-from tests.proxy import FaultProxy
-from tests.servers.firestore import FirestoreServer
+from tests.launchers.firestore import FirestoreServer
 
 from .conftest import make_service
 

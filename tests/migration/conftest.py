@@ -9,9 +9,9 @@ import pytest
 from gofannon_db import DatabaseService
 from gofannon_db.backends.memory import MemoryDatabaseService
 
-from tests.servers.couchdb import CouchDBServer, start_couchdb
-from tests.servers.dynamodb import DynamoDBServer, dynamodb_server
-from tests.servers.firestore import FirestoreServer, firestore_server
+from tests.launchers.couchdb import CouchDBServer, start_couchdb
+from tests.launchers.dynamodb import DynamoDBServer, dynamodb_server
+from tests.launchers.firestore import FirestoreServer, firestore_server
 
 from .servers import running
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from gofannon_db import DatabaseService, Settings, create_database_service
 
-from tests.servers.couchdb import CouchDBServer, start_couchdb
-from tests.servers.dynamodb import DynamoDBServer
-from tests.servers.firestore import FirestoreServer
-from tests.servers.process import ServerStartError
+from tests.launchers.couchdb import CouchDBServer, start_couchdb
+from tests.launchers.dynamodb import DynamoDBServer
+from tests.launchers.firestore import FirestoreServer
+from tests.launchers.process import ServerStartError
 
 os.environ["NO_GCE_CHECK"] = "true"  # nothing may probe the cloud metadata address
 

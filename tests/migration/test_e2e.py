@@ -12,11 +12,11 @@ from gofannon_db import DatabaseService
 from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.backends.sqlite import SqliteDatabaseService
 from gofannon_db.migration import Progress, document_differences, import_file, migrate
+from gofannon_db.testing.proxy import FaultProxy
 
-from tests.proxy import FaultProxy
-from tests.servers.couchdb import CouchDBServer
-from tests.servers.dynamodb import DynamoDBServer
-from tests.servers.firestore import FirestoreServer
+from tests.launchers.couchdb import CouchDBServer
+from tests.launchers.dynamodb import DynamoDBServer
+from tests.launchers.firestore import FirestoreServer
 
 from .cli import clean_env, gofannon_db, migrate_script, write_env
 from .conftest import fill, sample_documents

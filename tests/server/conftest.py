@@ -1,7 +1,7 @@
 """Live servers for the REST service: uvicorn on a free 127.0.0.1 port, over memory and CouchDB.
 
 Every document test runs twice: against the memory provider and against the couchdb
-provider talking to a real pouchdb-server (``tests/servers/couchdb.py``).
+provider talking to a real pouchdb-server (``tests/launchers/couchdb.py``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.server import create_app
 from gofannon_db.server.state import CORE_COLLECTIONS
 
-from tests.servers.couchdb import CouchDBServer
-from tests.servers.process import free_port
+from tests.launchers.couchdb import CouchDBServer
+from tests.launchers.process import free_port
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers.process import ServerProcess, free_port, http_status
+from tests.launchers.process import ServerProcess, free_port, http_status
 
 SCRIPT = shutil.which("gofannon-db", path=str(Path(sys.executable).parent))
 

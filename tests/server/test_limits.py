@@ -19,7 +19,7 @@ from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.server import create_app
 from gofannon_db.server.body import MAX_BODY_DEPTH
 
-from tests.servers.process import ServerProcess
+from tests.launchers.process import ServerProcess
 
 from .conftest import LiveServer
 from .test_cli_serve import clean_env, serve

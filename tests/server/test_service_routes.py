@@ -15,7 +15,7 @@ from gofannon_db.server import create_app
 from gofannon_db.server.state import CORE_COLLECTIONS
 from gofannon_db.tokens import TokenSet
 
-from tests.servers.process import free_port
+from tests.launchers.process import free_port
 
 from .conftest import LiveServer
 

@@ -12,10 +12,10 @@ from gofannon_db.backends.memory import MemoryDatabaseService
 from gofannon_db.backends.sqlite import SqliteDatabaseService
 from gofannon_db.migration import document_differences, migrate
 
+from tests.launchers.couchdb import CouchDBServer
 from tests.migration.cli import clean_env, gofannon_db, write_env
 from tests.migration.conftest import fill, sample_documents
 from tests.migration.servers import unique_prefix
-from tests.servers.couchdb import CouchDBServer
 
 
 def test_migrate_sqlite_to_couchdb_through_the_console_script(couchdb_server: CouchDBServer, tmp_path: Path) -> None:

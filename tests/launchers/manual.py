@@ -1,7 +1,7 @@
-"""Run a test server by hand: ``python -m tests.servers.<name> [--port N]``.
+"""Run a test server by hand: ``python -m tests.launchers.<name> [--port N]``.
 
 Prints the environment that points gofannon-db at the server as shell ``export``
-lines on stdout (so ``eval "$(python -m tests.servers.couchdb)"`` would work in a
+lines on stdout (so ``eval "$(python -m tests.launchers.couchdb)"`` would work in a
 script that backgrounds it), the rest on stderr, and stays up until Ctrl-C. When the
 server process dies on its own, the launcher says so and exits 1 instead of lingering.
 """

@@ -79,7 +79,7 @@ def dynamodb_server(port: int | None = None) -> Iterator[DynamoDBServer]:
         yield DynamoDBServer(endpoint_url=url)
 
 
-if __name__ == "__main__":  # by hand: python -m tests.servers.dynamodb [--port 8010]
+if __name__ == "__main__":  # by hand: python -m tests.launchers.dynamodb [--port 8010]
     import sys
 
     from .manual import run_by_hand

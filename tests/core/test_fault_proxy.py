@@ -9,8 +9,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-
-from tests.proxy import FaultProxy
+from gofannon_db.testing.proxy import FaultProxy
 
 
 class _Echo(socketserver.BaseRequestHandler):

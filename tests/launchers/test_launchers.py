@@ -1,6 +1,6 @@
-"""``python -m tests.servers.<name>`` run by hand: export lines to paste, Ctrl-C stops, a dead server exits 1.
+"""``python -m tests.launchers.<name>`` run by hand: export lines to paste, Ctrl-C stops, a dead server exits 1.
 
-CouchDB (pouchdb-server) stands for all three launchers: they share tests/servers/manual.py.
+CouchDB (pouchdb-server) stands for all three launchers: they share tests/launchers/manual.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _exports(process: subprocess.Popen[str]) -> dict[str, str]:
@@ -37,7 +37,7 @@ def _exports(process: subprocess.Popen[str]) -> dict[str, str]:
 @pytest.fixture
 def launcher() -> Iterator[subprocess.Popen[str]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.servers.couchdb"],
+        [sys.executable, "-m", "tests.launchers.couchdb"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -77,7 +77,7 @@ def start_couchdb(user: str = "admin", password: str | None = None, port: int | 
         yield CouchDBServer(url=url, user=user, password=password)
 
 
-if __name__ == "__main__":  # by hand: python -m tests.servers.couchdb [--port 5984]
+if __name__ == "__main__":  # by hand: python -m tests.launchers.couchdb [--port 5984]
     import sys
 
     from .manual import run_by_hand

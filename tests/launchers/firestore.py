@@ -103,7 +103,7 @@ def firestore_server(port: int | None = None) -> Iterator[FirestoreServer]:
         yield FirestoreServer(host=host)
 
 
-if __name__ == "__main__":  # by hand: python -m tests.servers.firestore [--port 8080]
+if __name__ == "__main__":  # by hand: python -m tests.launchers.firestore [--port 8080]
     import sys
 
     from .manual import run_by_hand
